@@ -1,25 +1,40 @@
+using RtsApp.Cli;
 using RtsApp.Components;
+using RtsApp.Infrastructure;
+using RtsApp.Store;
 
 var builder = WebApplication.CreateBuilder(args);
+if (AppsCommand.IsCli(args))
+    builder.Logging.ClearProviders().AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
 
-// Add services to the container.
+builder.Services.AddRtsStore();
+builder.Services.AddRtsApi();
 builder.Services.AddRazorComponents();
+builder.Services.AddOpenApi();
+builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
 
 var app = builder.Build();
+app.Services.MigrateRtsStore();
+if (AppsCommand.IsCli(args))
+    return await AppsCommand.RunAsync(app.Services, args, Console.Out, Console.Error);
 
-// Configure the HTTP request pipeline.
 if (!app.Environment.IsDevelopment())
-{
-    app.UseExceptionHandler("/Error", createScopeForErrors: true);
-    // The default HSTS value is 30 days. You may want to change this for production scenarios, see https://aka.ms/aspnetcore-hsts.
-    app.UseHsts();
-}
+    app.UseExceptionHandler("/error", createScopeForErrors: true);
 app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
-app.UseHttpsRedirection();
-
+app.UseRtsApiBody();
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseRateLimiter();
 app.UseAntiforgery();
 
 app.MapStaticAssets();
+app.MapHealthChecks("/healthz");
+app.MapOpenApi();
+app.MapRtsApi();
 app.MapRazorComponents<App>();
 
 app.Run();
+return 0;
+
+/// <summary>Exposed for WebApplicationFactory in the tests.</summary>
+public partial class Program;

@@ -1,0 +1,81 @@
+using FluentValidation;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using NodaTime;
+using RtsApp.Infrastructure;
+using RtsApp.Store;
+
+namespace RtsApp.Features.Calendars;
+
+public sealed record CreateCalendarRequest(string? Sub, string? Name);
+
+public sealed class CreateCalendarValidator : AbstractValidator<CreateCalendarRequest>
+{
+    public CreateCalendarValidator(bool subImplied)
+    {
+        RuleFor(x => x.Sub).NotEmpty().WithMessage("required").When(_ => !subImplied);
+        RuleFor(x => x.Name).NotEmpty().WithMessage("required").MaximumLength(256);
+    }
+}
+
+public sealed record CalendarView(
+    string CalendarId, string Sub, string CalendarName, bool CalendarReadonly, bool CalendarDeleted, bool CalendarPrimary,
+    string ProfileId, string ProfileName, string ProviderName);
+public sealed record CalendarReply(CalendarView Calendar);
+public sealed record CalendarsReply(IReadOnlyList<CalendarView> Calendars);
+
+public static class CalendarsApi
+{
+    public const string ProviderName = "rtsapp";
+
+    public static IEndpointRouteBuilder MapCalendarsApi(this IEndpointRouteBuilder api)
+    {
+        api.MapPost("/calendars", CreateCalendar);
+        api.MapGet("/calendars", ListCalendars);
+        return api;
+    }
+
+    public static async Task<Results<Ok<CalendarReply>, ApiError>> CreateCalendar(
+        Json<CreateCalendarRequest> body, Caller caller, IDbContextFactory<RtsDbContext> dbFactory, IClock clock, CancellationToken ct)
+    {
+        if (body.Error is { } bad) return bad;
+        var request = body.Value!;
+        if (ApiError.Validate(new CreateCalendarValidator(caller.AccountId is not null), request) is { } invalid) return invalid;
+        var sub = request.Sub ?? caller.AccountId!;
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var account = await db.Accounts.AsNoTracking()
+            .FirstOrDefaultAsync(a => a.Id == sub && a.ApplicationId == caller.ApplicationId, ct);
+        if (account is null || (caller.AccountId is not null && caller.AccountId != sub))
+            return ApiError.Field(404, "sub", ApiError.NotFound, "no such account");
+
+        var isFirst = !await db.Calendars.AnyAsync(c => c.AccountId == sub, ct);
+        var calendar = new Calendar
+        {
+            Id = Ids.New(Ids.CalendarPrefix),
+            ApplicationId = caller.ApplicationId,
+            AccountId = sub,
+            Name = request.Name!.Trim(),
+            IsPrimary = isFirst,
+            CreatedAt = clock.GetCurrentInstant(),
+        };
+        db.Calendars.Add(calendar);
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Ok(new CalendarReply(View(calendar, account)));
+    }
+
+    public static async Task<Ok<CalendarsReply>> ListCalendars(Caller caller, IDbContextFactory<RtsDbContext> dbFactory, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var rows = await (
+            from c in db.Calendars.AsNoTracking()
+            join a in db.Accounts.AsNoTracking() on c.AccountId equals a.Id
+            where c.ApplicationId == caller.ApplicationId && (caller.AccountId == null || c.AccountId == caller.AccountId)
+            orderby c.CreatedAt, c.Id
+            select new { c, a }).ToListAsync(ct);
+        return TypedResults.Ok(new CalendarsReply(rows.Select(r => View(r.c, r.a)).ToList()));
+    }
+
+    private static CalendarView View(Calendar c, Account a) =>
+        new(c.Id, a.Id, c.Name, false, false, c.IsPrimary, "pro_" + a.Id[Ids.AccountPrefix.Length..], a.Email ?? a.Name, ProviderName);
+}

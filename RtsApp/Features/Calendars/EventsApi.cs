@@ -1,0 +1,158 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using NodaTime;
+using RtsApp.Infrastructure;
+using RtsApp.Store;
+
+namespace RtsApp.Features.Calendars;
+
+public sealed record DeleteEventRequest(string? EventId);
+public sealed record Pages(int Current, int Total, string? NextPage);
+public sealed record EventView(
+    string CalendarId, string EventUid, string EventId, string Summary, string? Description, string Start, string End,
+    string Tzid, bool Deleted, string Created, string Updated, EventLocation? Location, string Transparency, string Status,
+    bool Recurring, IReadOnlyList<object> Attendees, IReadOnlyList<string> Categories);
+public sealed record EventsReply(Pages Pages, IReadOnlyList<EventView> Events);
+public sealed record FreeBusyView(string CalendarId, string Start, string End, string FreeBusyStatus);
+public sealed record FreeBusyReply(Pages Pages, IReadOnlyList<FreeBusyView> FreeBusy);
+
+public static class EventsApi
+{
+    public const int PageSize = 100;
+
+    public static IEndpointRouteBuilder MapEventsApi(this IEndpointRouteBuilder api)
+    {
+        api.MapPost("/calendars/{calendarId}/events", UpsertEvent);
+        api.MapDelete("/calendars/{calendarId}/events", DeleteEvent);
+        api.MapGet("/events", ReadEvents);
+        api.MapGet("/free_busy", ReadFreeBusy);
+        return api;
+    }
+
+    public static async Task<Results<Accepted, ApiError>> UpsertEvent(
+        string calendarId, Json<UpsertEventRequest> body, Caller caller, IDbContextFactory<RtsDbContext> dbFactory, IClock clock, CancellationToken ct)
+    {
+        if (body.Error is { } bad) return bad;
+        var request = body.Value!;
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        if (!await OwnsCalendar(db, caller, calendarId, ct)) return CalendarNotFound();
+        if (ApiError.Validate(new UpsertEventValidator(), request) is { } invalid) return invalid;
+        try
+        {
+            await EventWriter.UpsertAsync(db, caller.ApplicationId, calendarId, request, clock.GetCurrentInstant(), ct);
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException)
+        {
+            // Two writes of one new event_id raced; the other inserted it, so this one updates it.
+            db.ChangeTracker.Clear();
+            await EventWriter.UpsertAsync(db, caller.ApplicationId, calendarId, request, clock.GetCurrentInstant(), ct);
+            await db.SaveChangesAsync(ct);
+        }
+        return TypedResults.Accepted((string?)null);
+    }
+
+    public static async Task<Results<Accepted, ApiError>> DeleteEvent(
+        string calendarId, [FromQuery(Name = "event_id")] string? eventId, HttpContext http, Caller caller,
+        IDbContextFactory<RtsDbContext> dbFactory, CancellationToken ct)
+    {
+        if (ApiBody.Document(http) is not null || ApiBody.Error(http) is not null)
+        {
+            var (value, error) = ApiBody.Bind<DeleteEventRequest>(http);
+            if (error is not null) return error;
+            eventId = value!.EventId ?? eventId;
+        }
+        if (string.IsNullOrEmpty(eventId)) return ApiError.Unprocessable("event_id", ApiError.Required, "required");
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        if (!await OwnsCalendar(db, caller, calendarId, ct)) return CalendarNotFound();
+        await db.Events.Where(e => e.CalendarId == calendarId && e.EventId == eventId).ExecuteDeleteAsync(ct);
+        return TypedResults.Accepted((string?)null);
+    }
+
+    public static async Task<Results<Ok<EventsReply>, ApiError>> ReadEvents(
+        HttpRequest request, Caller caller, IDbContextFactory<RtsDbContext> dbFactory, IClock clock, PublicUrls urls, CancellationToken ct)
+    {
+        var page = await ReadPage(request, caller, dbFactory, clock, opaqueOnly: false, ct);
+        if (page.Error is { } e) return e;
+        var events = page.Events.Select(ev => new EventView(
+            ev.CalendarId, ev.Id, ev.EventId, ev.Summary, ev.Description, Start(ev), End(ev), ev.Tzid, false,
+            ApiJson.Format(ev.CreatedAt), ApiJson.Format(ev.UpdatedAt),
+            ev.LocationDescription is null ? null : new EventLocation(ev.LocationDescription),
+            ev.Transparent ? "transparent" : "opaque", "confirmed", false, [], [])).ToList();
+        return TypedResults.Ok(new EventsReply(page.Pages(request, urls), events));
+    }
+
+    public static async Task<Results<Ok<FreeBusyReply>, ApiError>> ReadFreeBusy(
+        HttpRequest request, Caller caller, IDbContextFactory<RtsDbContext> dbFactory, IClock clock, PublicUrls urls, CancellationToken ct)
+    {
+        var page = await ReadPage(request, caller, dbFactory, clock, opaqueOnly: true, ct);
+        if (page.Error is { } e) return e;
+        var busy = page.Events.Select(ev => new FreeBusyView(ev.CalendarId, Start(ev), End(ev), "busy")).ToList();
+        return TypedResults.Ok(new FreeBusyReply(page.Pages(request, urls), busy));
+    }
+
+    private static string Start(CalendarEvent e) => e.StartDate is { } d ? NodaTime.Text.LocalDatePattern.Iso.Format(d) : ApiJson.Format(e.Start);
+    private static string End(CalendarEvent e) => e.EndDate is { } d ? NodaTime.Text.LocalDatePattern.Iso.Format(d) : ApiJson.Format(e.End);
+
+    private sealed record EventPage(IReadOnlyList<CalendarEvent> Events, int Current, int Total, ApiError? Error)
+    {
+        public Pages Pages(HttpRequest request, PublicUrls urls)
+        {
+            string? next = null;
+            if (Current < Total)
+            {
+                var query = request.Query.Where(q => q.Key != "page")
+                    .SelectMany(q => q.Value.Select(v => Uri.EscapeDataString(q.Key) + "=" + Uri.EscapeDataString(v ?? "")))
+                    .Append("page=" + (Current + 1));
+                next = urls.Absolute(request, request.Path + "?" + string.Join('&', query));
+            }
+            return new Pages(Current, Total, next);
+        }
+    }
+
+    /// <summary>Events overlapping [from, to) (from inclusive, to exclusive; dates are midnights in <c>tzid</c>).</summary>
+    private static async Task<EventPage> ReadPage(
+        HttpRequest request, Caller caller, IDbContextFactory<RtsDbContext> dbFactory, IClock clock, bool opaqueOnly, CancellationToken ct)
+    {
+        var q = request.Query;
+        var tzid = q["tzid"].ToString();
+        var zone = string.IsNullOrEmpty(tzid) ? DateTimeZone.Utc : ApiJson.Zone(tzid);
+        if (zone is null) return Fail("tzid", "errors.unknown_time_zone", "is not a known IANA time zone");
+        var now = clock.GetCurrentInstant();
+        if (!TryBound(q["from"], zone, now - Duration.FromDays(16), out var from)) return Fail("from", ApiError.Invalid, "must be a date yyyy-MM-dd or an ISO 8601 time");
+        if (!TryBound(q["to"], zone, now + Duration.FromDays(201), out var to)) return Fail("to", ApiError.Invalid, "must be a date yyyy-MM-dd or an ISO 8601 time");
+        if (to <= from) return Fail("to", ApiError.Invalid, "must be after from");
+        var pageText = q["page"].ToString();
+        var pageNumber = 1;
+        if (pageText.Length > 0 && (!int.TryParse(pageText, out pageNumber) || pageNumber < 1)) return Fail("page", ApiError.Invalid, "must be a whole number of at least 1");
+        var calendarIds = q["calendar_ids[]"].Concat(q["calendar_ids"]).Where(s => !string.IsNullOrEmpty(s)).Select(s => s!).ToList();
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var calendars = db.Calendars.Where(c => c.ApplicationId == caller.ApplicationId && (caller.AccountId == null || c.AccountId == caller.AccountId));
+        if (calendarIds.Count > 0) calendars = calendars.Where(c => calendarIds.Contains(c.Id));
+        var events = db.Events.AsNoTracking()
+            .Where(e => calendars.Select(c => c.Id).Contains(e.CalendarId) && e.Start < to && e.End > from && (!opaqueOnly || !e.Transparent));
+        var count = await events.CountAsync(ct);
+        var total = Math.Max(1, (count + PageSize - 1) / PageSize);
+        var rows = await events.OrderBy(e => e.Start).ThenBy(e => e.Id).Skip((pageNumber - 1) * PageSize).Take(PageSize).ToListAsync(ct);
+        return new EventPage(rows, pageNumber, total, null);
+
+        static EventPage Fail(string field, string key, string description) => new([], 0, 0, ApiError.Unprocessable(field, key, description));
+    }
+
+    private static bool TryBound(string? text, DateTimeZone zone, Instant fallback, out Instant bound)
+    {
+        bound = fallback;
+        if (string.IsNullOrEmpty(text)) return true;
+        if (ApiJson.TryParseInstant(text, out bound)) return true;
+        if (ApiJson.TryParseDate(text, out var date)) { bound = zone.AtStartOfDay(date).ToInstant(); return true; }
+        return false;
+    }
+
+    private static async Task<bool> OwnsCalendar(RtsDbContext db, Caller caller, string calendarId, CancellationToken ct) =>
+        await db.Calendars.AnyAsync(c => c.Id == calendarId && c.ApplicationId == caller.ApplicationId
+                                         && (caller.AccountId == null || c.AccountId == caller.AccountId), ct);
+
+    private static ApiError CalendarNotFound() => ApiError.Field(404, "calendar_id", ApiError.NotFound, "no such calendar");
+}

@@ -1,0 +1,88 @@
+using System.Reflection;
+using System.Text.Json;
+
+namespace RtsApp.Infrastructure;
+
+/// <summary>Reads a /v1 request body once, before authentication (body credentials take precedence, SPEC §2):
+/// at most 1 MiB (413 beyond), parsed as JSON (400 when it is not), kept for the credential check and for binding.</summary>
+public static class ApiBody
+{
+    public const int MaxBytes = 1024 * 1024;
+    private const string DocumentKey = "rts.body.document";
+    private const string ErrorKey = "rts.body.error";
+
+    public static JsonElement? Document(HttpContext http) =>
+        http.Items.TryGetValue(DocumentKey, out var d) && d is JsonDocument doc ? doc.RootElement : null;
+
+    public static ApiError? Error(HttpContext http) => http.Items.TryGetValue(ErrorKey, out var e) ? e as ApiError : null;
+
+    /// <summary>Middleware for the API: reads and parses the body, or answers 413 at once.</summary>
+    public static async Task ReadAsync(HttpContext http, RequestDelegate next)
+    {
+        if (http.Request.ContentLength > MaxBytes)
+        {
+            await ApiError.Field(413, "body", "errors.too_large", "the body is larger than 1 MiB").ExecuteAsync(http);
+            return;
+        }
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await http.Request.Body.ReadAsync(chunk, http.RequestAborted)) > 0)
+        {
+            buffer.Write(chunk, 0, read);
+            if (buffer.Length > MaxBytes)
+            {
+                await ApiError.Field(413, "body", "errors.too_large", "the body is larger than 1 MiB").ExecuteAsync(http);
+                return;
+            }
+        }
+        if (buffer.Length > 0)
+        {
+            try
+            {
+                var doc = JsonDocument.Parse(buffer.ToArray());
+                http.Response.RegisterForDispose(doc);
+                http.Items[DocumentKey] = doc;
+            }
+            catch (JsonException)
+            {
+                http.Items[ErrorKey] = ApiError.BadBody("the body is not valid JSON");
+            }
+        }
+        await next(http);
+    }
+
+    /// <summary>Deserializes the parsed body; a value of the wrong type is a 422 naming its JSON path.</summary>
+    public static (T? Value, ApiError? Error) Bind<T>(HttpContext http) where T : class
+    {
+        if (Error(http) is { } e) return (null, e);
+        var root = Document(http);
+        if (root is { ValueKind: not JsonValueKind.Object } && root is { ValueKind: not JsonValueKind.Undefined })
+            return (null, ApiError.BadBody("the body must be a JSON object"));
+        try
+        {
+            var value = root is { } r ? r.Deserialize<T>(ApiJson.Options) : JsonSerializer.Deserialize<T>("{}", ApiJson.Options);
+            return (value, null);
+        }
+        catch (JsonException ex)
+        {
+            var path = ex.Path is null or "$" ? "body" : ex.Path.StartsWith("$.", StringComparison.Ordinal) ? ex.Path[2..] : ex.Path;
+            var message = ex.InnerException is null ? ex.Message.Split(" Path:")[0] : "has the wrong type";
+            if (message.StartsWith("The JSON value could not be converted", StringComparison.Ordinal)) message = "has the wrong type";
+            return (null, ApiError.Unprocessable(path, ApiError.Invalid, message));
+        }
+    }
+}
+
+/// <summary>A JSON request body bound from the parsed document; <see cref="Error"/> is set when it could not be read.</summary>
+public sealed class Json<T> where T : class
+{
+    public T? Value { get; private init; }
+    public ApiError? Error { get; private init; }
+
+    public static ValueTask<Json<T>?> BindAsync(HttpContext http, ParameterInfo parameter)
+    {
+        var (value, error) = ApiBody.Bind<T>(http);
+        return ValueTask.FromResult<Json<T>?>(new Json<T> { Value = value, Error = error });
+    }
+}

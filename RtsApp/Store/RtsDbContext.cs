@@ -1,0 +1,66 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace RtsApp.Store;
+
+/// <summary>The unit of work. Created per operation through <c>IDbContextFactory</c>.</summary>
+public sealed class RtsDbContext(DbContextOptions<RtsDbContext> options) : DbContext(options)
+{
+    public DbSet<ApiApplication> Applications => Set<ApiApplication>();
+    public DbSet<Account> Accounts => Set<Account>();
+    public DbSet<Calendar> Calendars => Set<Calendar>();
+    public DbSet<CalendarEvent> Events => Set<CalendarEvent>();
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder builder)
+    {
+        NodaTimeConverters.Apply(builder);
+        builder.Properties<string>().HaveMaxLength(256);
+    }
+
+    protected override void OnModelCreating(ModelBuilder b)
+    {
+        b.Entity<ApiApplication>(e =>
+        {
+            e.ToTable("applications");
+            e.HasKey(x => x.Id);
+            e.HasIndex(x => x.ClientId).IsUnique();
+            e.HasIndex(x => x.SecretHash).IsUnique();
+            e.HasIndex(x => x.PreviousSecretHash);
+            e.Property(x => x.SecretProtected).HasMaxLength(1024);
+            e.Property(x => x.PreviousSecretProtected).HasMaxLength(1024);
+        });
+        b.Entity<Account>(e =>
+        {
+            e.ToTable("accounts");
+            e.HasKey(x => x.Id);
+            e.HasIndex(x => x.AccessTokenHash).IsUnique();
+            e.HasIndex(x => new { x.ApplicationId, x.CreatedAt });
+            e.HasOne<ApiApplication>().WithMany().HasForeignKey(x => x.ApplicationId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<Calendar>(e =>
+        {
+            e.ToTable("calendars");
+            e.HasKey(x => x.Id);
+            e.HasIndex(x => new { x.ApplicationId, x.AccountId });
+            e.HasOne<Account>().WithMany().HasForeignKey(x => x.AccountId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<CalendarEvent>(e =>
+        {
+            e.ToTable("events");
+            e.HasKey(x => x.Id);
+            e.HasIndex(x => new { x.CalendarId, x.EventId }).IsUnique();
+            e.HasIndex(x => new { x.CalendarId, x.Start, x.End });
+            e.Property(x => x.EventId).HasMaxLength(256);
+            e.Property(x => x.Summary).HasMaxLength(1024);
+            e.Property(x => x.Description).HasMaxLength(4096);
+            e.Property(x => x.LocationDescription).HasMaxLength(1024);
+            e.HasOne<Calendar>().WithMany().HasForeignKey(x => x.CalendarId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<DataProtectionKey>(e =>
+        {
+            e.ToTable("data_protection_keys");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Xml).HasMaxLength(16384);
+        });
+    }
+}

@@ -1,0 +1,65 @@
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.Repositories;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using System.Xml.Linq;
+using RtsApp.Infrastructure;
+
+namespace RtsApp.Store;
+
+public static class StoreSetup
+{
+    public static IServiceCollection AddRtsStore(this IServiceCollection services)
+    {
+        services.AddDbContextFactory<RtsDbContext>((sp, o) =>
+        {
+            var config = sp.GetRequiredService<IConfiguration>();
+            var provider = config[ConfigKeys.DatabaseProvider] ?? "Sqlite";
+            var connectionString = config.GetConnectionString(ConfigKeys.ConnectionStringName) ?? "Data Source=data/rts.db";
+            if (provider.Equals("Postgres", StringComparison.OrdinalIgnoreCase))
+                o.UseNpgsql(connectionString);
+            else if (provider.Equals("Sqlite", StringComparison.OrdinalIgnoreCase))
+                o.UseSqlite(connectionString);
+            else
+                throw new InvalidOperationException($"{ConfigKeys.DatabaseProvider} must be Sqlite or Postgres, not '{provider}'.");
+            // Migrations are hand-written without a model snapshot; SchemaTests proves model and migrations agree.
+            o.ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
+        });
+        services.AddDataProtection().SetApplicationName("RtsApp");
+        services.AddOptions<KeyManagementOptions>()
+            .Configure<IDbContextFactory<RtsDbContext>>((o, db) => o.XmlRepository = new DatabaseXmlRepository(db));
+        return services;
+    }
+
+    /// <summary>Creates the SQLite folder when needed and applies pending migrations, keeping existing data.</summary>
+    public static void MigrateRtsStore(this IServiceProvider services)
+    {
+        using var db = services.GetRequiredService<IDbContextFactory<RtsDbContext>>().CreateDbContext();
+        if (db.Database.IsSqlite())
+        {
+            var path = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(db.Database.GetConnectionString()).DataSource;
+            var folder = Path.GetDirectoryName(Path.GetFullPath(path));
+            if (!string.IsNullOrEmpty(folder)) Directory.CreateDirectory(folder);
+        }
+        db.Database.Migrate();
+        if (db.Database.IsSqlite())
+            db.Database.ExecuteSqlRaw("PRAGMA journal_mode=WAL;");
+    }
+
+    private sealed class DatabaseXmlRepository(IDbContextFactory<RtsDbContext> factory) : IXmlRepository
+    {
+        public IReadOnlyCollection<XElement> GetAllElements()
+        {
+            using var db = factory.CreateDbContext();
+            return db.DataProtectionKeys.AsNoTracking().AsEnumerable().Select(k => XElement.Parse(k.Xml)).ToList();
+        }
+
+        public void StoreElement(XElement element, string friendlyName)
+        {
+            using var db = factory.CreateDbContext();
+            db.DataProtectionKeys.Add(new DataProtectionKey { FriendlyName = friendlyName, Xml = element.ToString(SaveOptions.DisableFormatting) });
+            db.SaveChanges();
+        }
+    }
+}
