@@ -6,7 +6,7 @@ namespace RtsApp.Store.Migrations;
 /// <summary>Hand-written (the EF design-time tools are not available here). Column types are left to the provider
 /// so that the same migration applies to SQLite and PostgreSQL; <c>SchemaTests</c> proves it matches the model.</summary>
 [DbContext(typeof(RtsDbContext))]
-[Migration("0001_Initial")]
+[Migration("20261121000000_Initial")]
 public sealed class Initial : Migration
 {
     protected override void Up(MigrationBuilder m)

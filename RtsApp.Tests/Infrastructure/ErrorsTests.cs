@@ -1,0 +1,90 @@
+using System.Net;
+using System.Text;
+using RtsApp.Tests.Infrastructure;
+
+namespace RtsApp.Tests.Infrastructure;
+
+public sealed class ErrorsTests : IClassFixture<RtsAppFactory>
+{
+    private readonly RtsAppFactory factory;
+    public ErrorsTests(RtsAppFactory factory) => this.factory = factory;
+
+    [Theory]
+    [InlineData("{not json")]
+    [InlineData("[1, 2]")]
+    [InlineData("\"text\"")]
+    public async Task NotAJsonObject_Is400NamingTheBody(string body)
+    {
+        var api = await factory.CreateApiClientAsync();
+        var error = await ApiClient.ErrorAsync(await api.PostAsync("/v1/accounts", body), 400);
+        error["errors"]!["body"]!.AsArray()[0]!["key"]!.GetValue<string>().ShouldBe("errors.invalid");
+    }
+
+    [Fact]
+    public async Task BodyOver1MiB_Is413()
+    {
+        var api = await factory.CreateApiClientAsync();
+        var big = "{\"name\": \"" + new string('x', 1024 * 1024) + "\"}";
+        await ApiClient.ErrorAsync(await api.PostAsync("/v1/accounts", big), 413);
+    }
+
+    [Fact]
+    public async Task ChunkedBodyOver1MiB_Is413()
+    {
+        var api = await factory.CreateApiClientAsync();
+        var request = new HttpRequestMessage(HttpMethod.Post, "/v1/accounts")
+        {
+            Content = new StreamContent(new MemoryStream(Encoding.UTF8.GetBytes("{\"name\": \"" + new string('y', 1100 * 1024) + "\"}"))),
+        };
+        request.Headers.TransferEncodingChunked = true;
+        request.Headers.Authorization = new("Bearer", api.Secret);
+        ((int)(await api.Http.SendAsync(request)).StatusCode).ShouldBe(413);
+    }
+
+    [Fact]
+    public async Task RateLimit_Is429WithRetryAfter_PerApplication()
+    {
+        await using var limited = RtsAppFactory.With(new Dictionary<string, string?> { ["Rts:RateLimit:PermitsPerMinute"] = "3" });
+        var api = await limited.CreateApiClientAsync("Busy");
+        var other = await limited.CreateApiClientAsync("Quiet");
+        for (var i = 0; i < 3; i++) await api.GetOkAsync("/v1/accounts");
+        var response = await api.GetAsync("/v1/accounts");
+        await ApiClient.ErrorAsync(response, 429);
+        response.Headers.RetryAfter.ShouldNotBeNull();
+        await other.GetOkAsync("/v1/accounts");
+    }
+
+    [Fact]
+    public async Task RandomBodies_NeverProduce500()
+    {
+        var api = await factory.CreateApiClientAsync();
+        var (sub, _) = await api.CreateAccountAsync();
+        var cal = await api.CreateCalendarAsync(sub);
+        string[] values = ["null", "1", "-1", "1e400", "\"\"", "\"x\"", "true", "[]", "{}", "[{}]", "{\"time\": 5}", "{\"minutes\": -5}",
+            "\"2026-02-30T00:00:00Z\"", "\"2026-03-27T25:00:00Z\"", "\"9999-12-31T23:59:59Z\"", "\"0001-01-01\"", "{\"time\": \"2026-03-27T09:00:00\"}"];
+        string[] fields = ["event_id", "summary", "description", "start", "end", "tzid", "location", "transparency", "name", "email", "sub"];
+        var random = new Random(1234);
+        string[] paths = ["/v1/accounts", "/v1/calendars", $"/v1/calendars/{cal}/events"];
+        for (var i = 0; i < 300; i++)
+        {
+            var parts = fields.Where(_ => random.Next(3) > 0).Select(f => $"\"{f}\": {values[random.Next(values.Length)]}");
+            var body = "{" + string.Join(", ", parts) + "}";
+            var path = paths[random.Next(paths.Length)];
+            var response = await api.PostAsync(path, body);
+            ((int)response.StatusCode).ShouldBeLessThan(500, $"{path} {body}: {await response.Content.ReadAsStringAsync()}");
+        }
+    }
+
+    [Fact]
+    public async Task HealthAndHomeAndOpenApi_Answer()
+    {
+        var client = factory.CreateClient();
+        (await client.GetStringAsync("/healthz")).ShouldBe("Healthy");
+        var home = await client.GetStringAsync("/");
+        home.ShouldContain("/admin");
+        home.ShouldContain("/openapi/v1.json");
+        home.ShouldNotContain("blazor.web.js");
+        (await client.GetStringAsync("/openapi/v1.json")).ShouldContain("/v1/calendars/{calendarId}/events");
+        (await client.GetAsync("/no-such-page")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+    }
+}

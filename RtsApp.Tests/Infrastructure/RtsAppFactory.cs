@@ -1,0 +1,123 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using NodaTime;
+using RtsApp.Features.Applications;
+using RtsApp.Store;
+
+namespace RtsApp.Tests.Infrastructure;
+
+/// <summary>The whole app in memory over a fresh SQLite file in its own temp folder, with a fake clock.</summary>
+public class RtsAppFactory : WebApplicationFactory<Program>
+{
+    public static readonly Instant DefaultNow = Instant.FromUtc(2026, 3, 20, 12, 0);
+
+    private readonly Dictionary<string, string?> settings;
+    public string Folder { get; } = Directory.CreateTempSubdirectory("rts-test-").FullName;
+    public FakeClock Clock { get; } = new(DefaultNow);
+
+    public RtsAppFactory() : this(new Dictionary<string, string?>()) { }
+
+    /// <summary>A factory with extra configuration (xunit fixtures need a single public constructor).</summary>
+    public static RtsAppFactory With(IDictionary<string, string?> overrides) => new(overrides);
+
+    private RtsAppFactory(IDictionary<string, string?> overrides)
+    {
+        settings = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Rts"] = $"Data Source={Path.Combine(Folder, "rts.db")}",
+            ["Rts:RateLimit:PermitsPerSecond"] = "0",
+            ["Rts:RateLimit:PermitsPerMinute"] = "0",
+        };
+        foreach (var (k, v) in overrides) settings[k] = v;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        foreach (var (k, v) in settings) builder.UseSetting(k, v);
+        builder.ConfigureTestServices(s => s.AddSingleton<IClock>(Clock));
+    }
+
+    public RtsDbContext Db() => Services.GetRequiredService<IDbContextFactory<RtsDbContext>>().CreateDbContext();
+
+    public Task<CreatedApplication> CreateApplicationAsync(string name = "Test App") =>
+        Services.GetRequiredService<ApplicationsHandler>().CreateAsync(name);
+
+    /// <summary>A client authenticated with a new application's secret.</summary>
+    public async Task<ApiClient> CreateApiClientAsync(string name = "Test App")
+    {
+        var app = await CreateApplicationAsync(name);
+        return new ApiClient(CreateClient(), app.ClientId, app.ClientSecret);
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        SqliteConnection.ClearAllPools();
+        try { Directory.Delete(Folder, recursive: true); } catch (IOException) { }
+    }
+}
+
+/// <summary>Calls the API with a bearer secret and reads JSON replies as nodes, so tests assert on the wire format.</summary>
+public sealed class ApiClient(HttpClient http, string clientId, string secret)
+{
+    public HttpClient Http { get; } = http;
+    public string ClientId { get; } = clientId;
+    public string Secret { get; } = secret;
+
+    public Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, object? body = null, string? bearer = null)
+    {
+        var request = new HttpRequestMessage(method, path);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer ?? Secret);
+        if (body is not null)
+            request.Content = new StringContent(body as string ?? JsonSerializer.Serialize(body), Encoding.UTF8, "application/json");
+        return Http.SendAsync(request);
+    }
+
+    public Task<HttpResponseMessage> PostAsync(string path, object body, string? bearer = null) => SendAsync(HttpMethod.Post, path, body, bearer);
+    public Task<HttpResponseMessage> GetAsync(string path, string? bearer = null) => SendAsync(HttpMethod.Get, path, null, bearer);
+
+    public async Task<JsonNode> PostOkAsync(string path, object body, string? bearer = null) => await OkAsync(await PostAsync(path, body, bearer));
+    public async Task<JsonNode> GetOkAsync(string path, string? bearer = null) => await OkAsync(await GetAsync(path, bearer));
+
+    public static async Task<JsonNode> OkAsync(HttpResponseMessage response)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        ((int)response.StatusCode).ShouldBe(200, text);
+        return JsonNode.Parse(text)!;
+    }
+
+    public static async Task<JsonNode> ErrorAsync(HttpResponseMessage response, int status)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        ((int)response.StatusCode).ShouldBe(status, text);
+        return JsonNode.Parse(text)!;
+    }
+
+    public async Task<(string Sub, string Token)> CreateAccountAsync(string name = "Ann", string tzid = "Europe/London")
+    {
+        var reply = await PostOkAsync("/v1/accounts", new { name, email = $"{name.Replace(' ', '.').ToLowerInvariant()}@example.com", tzid });
+        return (reply["account"]!["sub"]!.GetValue<string>(), reply["account"]!["access_token"]!.GetValue<string>());
+    }
+
+    public async Task<string> CreateCalendarAsync(string sub, string name = "Work")
+    {
+        var reply = await PostOkAsync("/v1/calendars", new { sub, name });
+        return reply["calendar"]!["calendar_id"]!.GetValue<string>();
+    }
+
+    public async Task PutEventAsync(string calendarId, object ev)
+    {
+        var response = await PostAsync($"/v1/calendars/{calendarId}/events", ev);
+        ((int)response.StatusCode).ShouldBe(202, await response.Content.ReadAsStringAsync());
+    }
+}
