@@ -1,5 +1,6 @@
 using RtsApp.Cli;
 using RtsApp.Components;
+using RtsApp.Features.Callbacks;
 using RtsApp.Infrastructure;
 using RtsApp.Store;
 
@@ -9,6 +10,7 @@ if (AppsCommand.IsCli(args))
 
 builder.Services.AddRtsStore();
 builder.Services.AddRtsApi();
+builder.Services.AddRtsCallbacks();
 builder.Services.AddRazorComponents();
 builder.Services.AddOpenApi();
 builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");

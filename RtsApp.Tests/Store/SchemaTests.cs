@@ -71,6 +71,7 @@ public sealed class SchemaTests : IDisposable
         db.Database.GetAppliedMigrations().ShouldBe(migrations);
         db.Applications.Single().Name.ShouldBe("Kept");
         db.Accounts.Single().Tzid.ShouldBe("Europe/London");
+        db.Accounts.Single().BookingVersion.ShouldBe(0);
         var ev = db.Events.Single();
         ev.Summary.ShouldBe("Kept event");
         ev.Start.ShouldBe(Instant.FromUnixTimeTicks(17745840000000000));

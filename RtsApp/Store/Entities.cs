@@ -28,6 +28,9 @@ public sealed class Account
     public required string Tzid { get; set; }
     public required string AccessTokenHash { get; set; }
     public Instant CreatedAt { get; set; }
+    /// <summary>Bumped by every booking that involves this account: the first statement of a booking transaction, so
+    /// bookings touching the same people are serialized (a row lock on PostgreSQL, the write lock on SQLite).</summary>
+    public long BookingVersion { get; set; }
 }
 
 public sealed class Calendar
@@ -70,4 +73,79 @@ public sealed class DataProtectionKey
     public int Id { get; set; }
     public string? FriendlyName { get; set; }
     public required string Xml { get; set; }
+}
+
+/// <summary>A real-time scheduling or sequencing link (<c>sch_…</c>). The token in its URL is kept as a look-up hash
+/// and encrypted (to rebuild the URL); the request is kept as normalized JSON so the page re-evaluates it live.</summary>
+public sealed class SchedulingLink
+{
+    public required string Id { get; set; }
+    public required string ApplicationId { get; set; }
+    /// <summary><see cref="LinkKinds"/>.</summary>
+    public required string Kind { get; set; }
+    public required string TokenHash { get; set; }
+    public required string TokenProtected { get; set; }
+    /// <summary><see cref="LinkStatuses"/>: open, completed or disabled; "expired" is derived from <see cref="ExpiresAt"/>.</summary>
+    public required string Status { get; set; }
+    public required string EventId { get; set; }
+    public required string Summary { get; set; }
+    public required string DisplayTzid { get; set; }
+    public required string RequestJson { get; set; }
+    /// <summary>The end of the link's last query period: an open link is expired from then on.</summary>
+    public Instant ExpiresAt { get; set; }
+    public string? DisplayMessage { get; set; }
+    /// <summary>The booking: chosen times, participants and the user's zone, as JSON.</summary>
+    public string? ChosenJson { get; set; }
+    public Instant? ChosenStart { get; set; }
+    public Instant? ChosenEnd { get; set; }
+    public Instant? CompletedAt { get; set; }
+    public Instant? DisabledAt { get; set; }
+    public Instant? NoTimesDisplayedAt { get; set; }
+    public Instant CreatedAt { get; set; }
+}
+
+public static class LinkKinds
+{
+    public const string Scheduling = "scheduling";
+    public const string Sequencing = "sequencing";
+}
+
+public static class LinkStatuses
+{
+    public const string Open = "open";
+    public const string Completed = "completed";
+    public const string Disabled = "disabled";
+    public const string Expired = "expired";
+}
+
+/// <summary>One callback to send (the outbox): the exact body bytes, signed when sent. At least once; the
+/// <see cref="Id"/> is the <c>Rts-Delivery-Id</c> header, stable across retries.</summary>
+public sealed class CallbackDelivery
+{
+    public required string Id { get; set; }
+    public required string ApplicationId { get; set; }
+    public string? LinkId { get; set; }
+    /// <summary>completed, no_times_suitable or no_times_displayed.</summary>
+    public required string Kind { get; set; }
+    public required string Url { get; set; }
+    public required string Payload { get; set; }
+    /// <summary><see cref="CallbackStatuses"/>.</summary>
+    public required string Status { get; set; }
+    public int Attempts { get; set; }
+    public Instant NextAttemptAt { get; set; }
+    public Instant? LastAttemptAt { get; set; }
+    public int? LastStatusCode { get; set; }
+    public string? LastError { get; set; }
+    /// <summary>A worker's lease: another process may take the delivery once it has passed.</summary>
+    public Instant? LeaseUntil { get; set; }
+    public string? LeaseOwner { get; set; }
+    public Instant CreatedAt { get; set; }
+    public Instant? DeliveredAt { get; set; }
+}
+
+public static class CallbackStatuses
+{
+    public const string Pending = "pending";
+    public const string Delivered = "delivered";
+    public const string Failed = "failed";
 }

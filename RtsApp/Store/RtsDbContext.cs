@@ -10,6 +10,8 @@ public sealed class RtsDbContext(DbContextOptions<RtsDbContext> options) : DbCon
     public DbSet<Calendar> Calendars => Set<Calendar>();
     public DbSet<CalendarEvent> Events => Set<CalendarEvent>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+    public DbSet<SchedulingLink> Links => Set<SchedulingLink>();
+    public DbSet<CallbackDelivery> CallbackDeliveries => Set<CallbackDelivery>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder builder)
     {
@@ -55,6 +57,32 @@ public sealed class RtsDbContext(DbContextOptions<RtsDbContext> options) : DbCon
             e.Property(x => x.Description).HasMaxLength(4096);
             e.Property(x => x.LocationDescription).HasMaxLength(1024);
             e.HasOne<Calendar>().WithMany().HasForeignKey(x => x.CalendarId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<SchedulingLink>(e =>
+        {
+            e.ToTable("links");
+            e.HasKey(x => x.Id);
+            e.HasIndex(x => x.TokenHash).IsUnique();
+            e.HasIndex(x => new { x.ApplicationId, x.CreatedAt });
+            e.HasIndex(x => new { x.Status, x.CreatedAt });
+            e.Property(x => x.Summary).HasMaxLength(1024);
+            e.Property(x => x.TokenProtected).HasMaxLength(1024);
+            e.Property(x => x.DisplayMessage).HasMaxLength(500);
+            e.Property(x => x.RequestJson).HasMaxLength(1024 * 1024);
+            e.Property(x => x.ChosenJson).HasMaxLength(65536);
+            e.HasOne<ApiApplication>().WithMany().HasForeignKey(x => x.ApplicationId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<CallbackDelivery>(e =>
+        {
+            e.ToTable("callback_deliveries");
+            e.HasKey(x => x.Id);
+            e.HasIndex(x => new { x.Status, x.NextAttemptAt });
+            e.HasIndex(x => x.LinkId);
+            e.HasIndex(x => new { x.ApplicationId, x.CreatedAt });
+            e.Property(x => x.Url).HasMaxLength(2048);
+            e.Property(x => x.Payload).HasMaxLength(1024 * 1024);
+            e.Property(x => x.LastError).HasMaxLength(1024);
+            e.HasOne<ApiApplication>().WithMany().HasForeignKey(x => x.ApplicationId).OnDelete(DeleteBehavior.Cascade);
         });
         b.Entity<DataProtectionKey>(e =>
         {
