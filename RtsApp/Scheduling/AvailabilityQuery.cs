@@ -22,7 +22,7 @@ public sealed record ParticipantGroup(IReadOnlyList<Member> Members, int? Requir
 {
     public IReadOnlyList<Member> Members { get; init; } = Guard.NotEmpty(Members, nameof(Members));
 
-    public int? Required { get; init; } = Required is null or >= 1 && Required <= Members!.Count
+    public int? Required { get; init; } = Required is null || (Required >= 1 && Required <= Members?.Count)
         ? Required
         : throw new ArgumentOutOfRangeException(nameof(Required), Required, "Must be null (all) or between 1 and the number of members.");
 
