@@ -1,3 +1,4 @@
+using System.Buffers;
 using NodaTime;
 
 namespace RtsApp.Scheduling;
@@ -96,7 +97,11 @@ internal sealed class Evaluation
         {
             return allowed;
         }
-        return allowed.Without(BusyRemovals(member.Busy, allowed, duration, before, after));
+        var removals = ArrayPool<OpenRange>.Shared.Rent(member.Busy.Count);
+        var count = BusyRemovals(member.Busy, allowed, duration, before, after, removals);
+        var starts = allowed.Without(removals.AsSpan(0, count));
+        ArrayPool<OpenRange>.Shared.Return(removals);
+        return starts;
     }
 
     /// <summary>A slot must fit inside one query period and one of the member's periods: their pairwise overlaps.</summary>
@@ -118,33 +123,32 @@ internal sealed class Evaluation
     /// <summary>
     /// Each event [e, f) rules out the starts whose padded slot [t − b, t + d + a) meets it: the open
     /// range (e − d − a, f + b). Events that cannot reach <paramref name="allowed"/> are dropped first,
-    /// which also keeps far-away instants out of the arithmetic. Returned sorted and merged, open ranges
+    /// which also keeps far-away instants out of the arithmetic. Written sorted and merged into <paramref name="removals"/>, returning how many; open ranges
     /// that only touch are kept apart because their shared end point stays available.
     /// </summary>
-    private static List<OpenRange> BusyRemovals(IReadOnlyList<Interval> busy, StartSet allowed, Duration duration, Duration before, Duration after)
+    private static int BusyRemovals(
+        IReadOnlyList<Interval> busy, StartSet allowed, Duration duration, Duration before, Duration after, OpenRange[] removals)
     {
         var lead = duration + after;
-        var first = allowed.Ranges[0].Start;
-        var last = allowed.Ranges[^1].End;
-        var reachFrom = Saturating.Minus(first, before);
-        var reachTo = Saturating.Plus(last, lead);
-        var removals = new List<OpenRange>(busy.Count);
-        foreach (var interval in busy)
+        var reachFrom = Saturating.Minus(allowed.Ranges[0].Start, before);
+        var reachTo = Saturating.Plus(allowed.Ranges[^1].End, lead);
+        var count = 0;
+        for (var i = 0; i < busy.Count; i++)
         {
-            var start = Saturating.StartOrMin(interval);
-            var end = Saturating.EndOrMax(interval);
-            if (end > reachFrom && start < reachTo && end >= start)
+            var start = Saturating.StartOrMin(busy[i]);
+            var end = Saturating.EndOrMax(busy[i]);
+            if (end > reachFrom && start < reachTo)
             {
-                removals.Add(new OpenRange(Saturating.Minus(start, lead), Saturating.Plus(end, before)));
+                removals[count++] = new OpenRange(Saturating.Minus(start, lead), Saturating.Plus(end, before));
             }
         }
-        if (removals.Count < 2)
+        if (count < 2)
         {
-            return removals;
+            return count;
         }
-        removals.Sort(static (x, y) => x.Start.CompareTo(y.Start));
+        Array.Sort(removals, 0, count, ByStart.Instance);
         var merged = 0;
-        for (var i = 1; i < removals.Count; i++)
+        for (var i = 1; i < count; i++)
         {
             var next = removals[i];
             if (next.Start < removals[merged].End)
@@ -159,7 +163,13 @@ internal sealed class Evaluation
                 removals[++merged] = next;
             }
         }
-        removals.RemoveRange(merged + 1, removals.Count - merged - 1);
-        return removals;
+        return merged + 1;
+    }
+
+    private sealed class ByStart : IComparer<OpenRange>
+    {
+        public static readonly ByStart Instance = new();
+
+        public int Compare(OpenRange x, OpenRange y) => x.Start.CompareTo(y.Start);
     }
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using NodaTime;
 
 namespace RtsApp.Scheduling;
@@ -138,28 +139,31 @@ public sealed class StartSet
     /// This set minus a union of open ranges. <paramref name="removals"/> must be sorted by start and
     /// must not overlap (they may share an end point, which then stays in the set).
     /// </summary>
-    internal StartSet Without(IReadOnlyList<OpenRange> removals)
+    internal StartSet Without(ReadOnlySpan<OpenRange> removals)
     {
-        if (removals.Count == 0)
+        if (removals.Length == 0)
         {
             return this;
         }
-        var result = new List<ClosedRange>(ranges.Length + removals.Count);
+        // Scratch from the pool: the result is copied out at its exact size, so a request allocates
+        // one array per member instead of a growing list and a copy.
+        var scratch = ArrayPool<ClosedRange>.Shared.Rent(ranges.Length + removals.Length);
+        var count = 0;
         var first = 0;
         foreach (var range in ranges)
         {
-            while (first < removals.Count && removals[first].End <= range.Start)
+            while (first < removals.Length && removals[first].End <= range.Start)
             {
                 first++;
             }
             var from = range.Start;
             var covered = false;
-            for (var k = first; k < removals.Count && removals[k].Start < range.End; k++)
+            for (var k = first; k < removals.Length && removals[k].Start < range.End; k++)
             {
                 var removal = removals[k];
                 if (removal.Start >= from)
                 {
-                    result.Add(new ClosedRange(from, removal.Start));
+                    scratch[count++] = new ClosedRange(from, removal.Start);
                 }
                 if (removal.End > range.End)
                 {
@@ -173,10 +177,12 @@ public sealed class StartSet
             }
             if (!covered)
             {
-                result.Add(new ClosedRange(from, range.End));
+                scratch[count++] = new ClosedRange(from, range.End);
             }
         }
-        return new StartSet(result.ToArray());
+        var result = scratch.AsSpan(0, count).ToArray();
+        ArrayPool<ClosedRange>.Shared.Return(scratch);
+        return new StartSet(result);
     }
 
     /// <summary>
