@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.RateLimiting;
 using NodaTime;
 using RtsApp.Features.Accounts;
 using RtsApp.Features.Applications;
+using RtsApp.Features.Availability;
 using RtsApp.Features.Calendars;
 using RtsApp.Store;
 
@@ -64,6 +65,7 @@ public static class ApiSetup
         api.MapAccountsApi();
         api.MapCalendarsApi();
         api.MapEventsApi();
+        api.MapAvailabilityApi();
         return app;
     }
 

@@ -1,0 +1,157 @@
+using FluentValidation;
+using NodaTime;
+using RtsApp.Infrastructure;
+
+namespace RtsApp.Features.Availability;
+
+/// <summary>The limits of SPEC §4–5, each failure named by its JSON path.</summary>
+public static class AvailabilityLimits
+{
+    public const int MaxGroups = 10;
+    public const int MaxMembers = 50;
+    public const int MaxPeriods = 50;
+    public const int MaxSteps = 10;
+    public static readonly Duration MaxWindow = Duration.FromDays(35);
+    public static readonly Duration MaxDuration = Duration.FromHours(24);
+    public static readonly Duration MaxBuffer = Duration.FromDays(35);
+    public static readonly Duration MaxNotice = Duration.FromDays(365);
+    public static readonly int[] StartIntervals = [5, 10, 15, 20, 30, 60];
+    public static readonly Duration DefaultStartInterval = Duration.FromMinutes(30);
+    public const string Periods = "periods";
+    public const string OverlappingSlots = "overlapping_slots";
+    public const string Slots = "slots";
+
+    internal static bool WithinWindow(List<PeriodRequest>? periods)
+    {
+        var valid = periods?.Where(p => p.Start is not null && p.End is not null).ToList() ?? [];
+        return valid.Count == 0 || valid.Max(p => p.End!.Value) - valid.Min(p => p.Start!.Value) <= MaxWindow;
+    }
+}
+
+public sealed class PeriodValidator : AbstractValidator<PeriodRequest>
+{
+    public PeriodValidator()
+    {
+        RuleFor(x => x.Start).NotNull().WithMessage("required");
+        RuleFor(x => x.End).NotNull().WithMessage("required");
+        RuleFor(x => x.End).Must((p, end) => end > p.Start).When(p => p.Start is not null && p.End is not null)
+            .WithErrorCode("errors.end_before_start").WithMessage("must be after start");
+    }
+}
+
+public sealed class GroupValidator : AbstractValidator<GroupRequest>
+{
+    public GroupValidator()
+    {
+        RuleFor(x => x.Members).NotEmpty().WithMessage("required")
+            .Must(m => m!.Count <= AvailabilityLimits.MaxMembers).WithMessage($"at most {AvailabilityLimits.MaxMembers} members");
+        RuleForEach(x => x.Members).ChildRules(member =>
+        {
+            member.RuleFor(m => m.Sub).NotEmpty().WithMessage("required");
+            member.RuleFor(m => m.AvailablePeriods).Must(p => p!.Count <= AvailabilityLimits.MaxPeriods)
+                .When(m => m.AvailablePeriods is not null).WithMessage($"at most {AvailabilityLimits.MaxPeriods} periods");
+            member.RuleForEach(m => m.AvailablePeriods).SetValidator(new PeriodValidator());
+            member.RuleFor(m => m.CalendarIds).Must(c => c!.All(id => !string.IsNullOrEmpty(id)))
+                .When(m => m.CalendarIds is not null).WithMessage("must be calendar ids");
+        });
+        RuleFor(x => x.Required).Must((g, _) => g.RequiredIsValid)
+            .WithMessage(g => $"must be \"all\" or a number from 1 to {g.Members?.Count ?? 0}");
+    }
+}
+
+/// <summary>Rules shared by the single query and each sequence step.</summary>
+internal static class SharedRules
+{
+    public static void Participants<T>(AbstractValidator<T> v, Func<T, List<GroupRequest>?> participants)
+    {
+        v.RuleFor(x => participants(x)).NotEmpty().WithMessage("required")
+            .Must(p => p!.Count <= AvailabilityLimits.MaxGroups).WithMessage($"at most {AvailabilityLimits.MaxGroups} groups")
+            .OverridePropertyName("participants");
+        v.RuleForEach(x => participants(x)).SetValidator(new GroupValidator()).OverridePropertyName("participants");
+    }
+
+    public static void RequiredDuration<T>(AbstractValidator<T> v, System.Linq.Expressions.Expression<Func<T, Duration?>> duration)
+    {
+        v.RuleFor(duration).NotNull().WithMessage("required")
+            .Must(d => d >= Duration.FromMinutes(1) && d <= AvailabilityLimits.MaxDuration).WithMessage("must be from 1 minute to 24 hours");
+    }
+
+    public static void StartInterval<T>(AbstractValidator<T> v, System.Linq.Expressions.Expression<Func<T, Duration?>> interval)
+    {
+        v.RuleFor(interval).Must(i => i is null || (i.Value.TotalMinutes % 1 == 0 && AvailabilityLimits.StartIntervals.Contains((int)i.Value.TotalMinutes)))
+            .WithMessage("must be 5, 10, 15, 20, 30 or 60 minutes");
+    }
+
+    public static void Periods<T>(AbstractValidator<T> v, Func<T, List<PeriodRequest>?> periods, string name, bool required)
+    {
+        v.RuleFor(x => periods(x)).NotEmpty().When(_ => required).WithMessage("required").OverridePropertyName(name);
+        v.RuleFor(x => periods(x)).Must(p => p is null || p.Count <= AvailabilityLimits.MaxPeriods)
+            .WithMessage($"at most {AvailabilityLimits.MaxPeriods} periods").OverridePropertyName(name);
+        v.RuleFor(x => periods(x)).Must(AvailabilityLimits.WithinWindow)
+            .WithErrorCode("errors.window_too_large").WithMessage("all periods must lie within 35 days of the earliest start").OverridePropertyName(name);
+        v.RuleForEach(x => periods(x)).SetValidator(new PeriodValidator()).OverridePropertyName(name);
+    }
+
+    public static void Buffer<T>(AbstractValidator<T> v, System.Linq.Expressions.Expression<Func<T, BufferRequest?>> buffer)
+    {
+        v.RuleFor(buffer).ChildRules(b =>
+        {
+            foreach (var (side, name) in new (Func<BufferRequest, BufferSide?>, string)[] { (x => x.Before, "before"), (x => x.After, "after") })
+            {
+                b.RuleFor(x => side(x)).Must(s => s is null || ((s.Minimum ?? Duration.Zero) <= AvailabilityLimits.MaxBuffer && (s.Maximum ?? Duration.Zero) <= AvailabilityLimits.MaxBuffer))
+                    .WithMessage("must be at most 35 days").OverridePropertyName(name);
+                b.RuleFor(x => side(x)).Must(s => s is null || s.Maximum is null || s.Maximum >= (s.Minimum ?? Duration.Zero))
+                    .WithMessage("maximum must not be less than minimum").OverridePropertyName(name);
+            }
+        }).When(x => buffer.Compile()(x) is not null);
+    }
+
+    public static void Common<T>(AbstractValidator<T> v, Func<T, Duration?> notice, Func<T, string?> tzid, Func<T, int?> maxResults, int max)
+    {
+        v.RuleFor(x => notice(x)).Must(n => n is null || n <= AvailabilityLimits.MaxNotice).WithMessage("must be at most 365 days").OverridePropertyName("minimum_notice");
+        v.RuleFor(x => tzid(x)).Must(z => z is null || ApiJson.Zone(z) is not null)
+            .WithErrorCode("errors.unknown_time_zone").WithMessage("is not a known IANA time zone").OverridePropertyName("tzid");
+        v.RuleFor(x => maxResults(x)).Must(m => m is null || (m >= 1 && m <= max)).WithMessage($"must be from 1 to {max}").OverridePropertyName("max_results");
+    }
+}
+
+public sealed class AvailabilityValidator : AbstractValidator<AvailabilityRequest>
+{
+    public AvailabilityValidator(bool allowResponseFormat = true)
+    {
+        SharedRules.Participants(this, x => x.Participants);
+        SharedRules.RequiredDuration(this, x => x.RequiredDuration);
+        SharedRules.Periods(this, x => x.Periods, "query_periods", required: true);
+        SharedRules.StartInterval(this, x => x.StartInterval);
+        SharedRules.Buffer(this, x => x.Buffer);
+        SharedRules.Common(this, x => x.MinimumNotice, x => x.Tzid, x => x.MaxResults, 512);
+        RuleFor(x => x.ResponseFormat)
+            .Must(f => f is null or AvailabilityLimits.Periods or AvailabilityLimits.OverlappingSlots or AvailabilityLimits.Slots)
+            .When(_ => allowResponseFormat)
+            .WithMessage("must be periods, overlapping_slots or slots");
+    }
+}
+
+public sealed class SequencedAvailabilityValidator : AbstractValidator<SequencedAvailabilityRequest>
+{
+    public SequencedAvailabilityValidator(bool stepEventsRequired = false)
+    {
+        RuleFor(x => x.Sequence).NotEmpty().WithMessage("required")
+            .Must(s => s!.Count <= AvailabilityLimits.MaxSteps).WithMessage($"at most {AvailabilityLimits.MaxSteps} steps");
+        RuleForEach(x => x.Sequence).ChildRules(step =>
+        {
+            SharedRules.Participants(step, s => s.Participants);
+            SharedRules.RequiredDuration(step, s => s.RequiredDuration);
+            SharedRules.StartInterval(step, s => s.StartInterval);
+            SharedRules.Buffer(step, s => s.Buffer);
+            SharedRules.Periods(step, s => s.Periods, "query_periods", required: false);
+            step.RuleFor(s => s.Id).NotEmpty().WithMessage("required").MaximumLength(256).OverridePropertyName("sequence_id");
+            step.RuleFor(s => s.Event).NotNull().When(_ => stepEventsRequired).WithMessage("required");
+            step.RuleFor(s => s.Event!.EventId).NotEmpty().MaximumLength(256).When(s => s.Event is not null).OverridePropertyName("event.event_id").WithMessage("required");
+            step.RuleFor(s => s.Event!.Summary).NotEmpty().MaximumLength(1024).When(s => s.Event is not null).OverridePropertyName("event.summary").WithMessage("required");
+            step.RuleFor(s => s.Event!.Description).MaximumLength(4096).When(s => s.Event is not null).OverridePropertyName("event.description");
+        });
+        SharedRules.Periods(this, x => x.Periods, "query_periods", required: true);
+        SharedRules.Common(this, x => x.MinimumNotice, x => x.Tzid, x => x.MaxResults, 128);
+    }
+}
