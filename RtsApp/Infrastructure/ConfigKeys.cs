@@ -10,5 +10,7 @@ public static class ConfigKeys
     public const string RateLimitPerMinute = "Rts:RateLimit:PermitsPerMinute";
     public const string CallbackRetryDelays = "Rts:Callbacks:RetryDelays";
     public const string CallbackAllowPrivateNetworks = "Rts:Callbacks:AllowPrivateNetworks";
+    public const string CallbackTimeout = "Rts:Callbacks:Timeout";
+    public const string CallbackPollInterval = "Rts:Callbacks:PollInterval";
     public const string AdminPassword = "Rts:Admin:Password";
 }

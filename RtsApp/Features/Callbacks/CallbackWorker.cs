@@ -1,0 +1,162 @@
+using Microsoft.EntityFrameworkCore;
+using NodaTime;
+using RtsApp.Features.Applications;
+using RtsApp.Infrastructure;
+using RtsApp.Store;
+
+namespace RtsApp.Features.Callbacks;
+
+/// <summary>Sends the outbox. Everything it knows is in the database, so it survives restarts, and any number of
+/// processes on one database share the work: a delivery is sent only by the worker holding its lease, taken with one
+/// conditional UPDATE (<see cref="TryClaimAsync"/>) and expiring after <see cref="CallbackOptions.LeaseDuration"/> if
+/// that worker dies. "Due" is judged by the injected <see cref="IClock"/>; the polling sleep is real time.</summary>
+public sealed partial class CallbackWorker(
+    IDbContextFactory<RtsDbContext> dbFactory, CallbackSender sender, ApplicationsHandler applications,
+    CallbackOptions options, IClock clock, ILogger<CallbackWorker> logger) : BackgroundService
+{
+    private const int BatchSize = 16;
+    private const int MaxConcurrentSends = 8;
+
+    /// <summary>This worker's lease owner name: unique per process and start.</summary>
+    public string Owner { get; } = $"{Environment.MachineName}/{Environment.ProcessId}/{Ids.Secret(6)}";
+
+    protected override async Task ExecuteAsync(CancellationToken stop)
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            var wake = CallbackSignal.Next; // taken before looking, so an enqueue during the look is not missed
+            var claimed = 0;
+            try
+            {
+                claimed = await RunOnceAsync(stop);
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                LogLoopFailed(e);
+            }
+            if (claimed < BatchSize) await Task.WhenAny(wake, Task.Delay(options.PollInterval, stop));
+        }
+    }
+
+    /// <summary>Claims the due deliveries (at most one batch) and attempts each; the number claimed.</summary>
+    internal async Task<int> RunOnceAsync(CancellationToken stop)
+    {
+        var claimed = new List<string>();
+        await using (var db = await dbFactory.CreateDbContextAsync(stop))
+        {
+            var now = clock.GetCurrentInstant();
+            var due = await Claimable(db.CallbackDeliveries, now).OrderBy(d => d.NextAttemptAt).Select(d => d.Id).Take(BatchSize).ToListAsync(stop);
+            foreach (var id in due)
+                if (await TryClaimAsync(db, id, Owner, now, stop)) claimed.Add(id);
+        }
+        await Parallel.ForEachAsync(claimed, new ParallelOptions { MaxDegreeOfParallelism = MaxConcurrentSends, CancellationToken = stop },
+            async (id, ct) => await AttemptAsync(id, ct));
+        return claimed.Count;
+    }
+
+    /// <summary>Pending, due, and not leased by a live worker.</summary>
+    private static IQueryable<CallbackDelivery> Claimable(IQueryable<CallbackDelivery> deliveries, Instant now) =>
+        deliveries.Where(d => d.Status == CallbackStatuses.Pending && d.NextAttemptAt <= now && (d.LeaseUntil == null || d.LeaseUntil < now));
+
+    /// <summary>Takes the lease on one delivery with a single conditional UPDATE, atomic on SQLite and PostgreSQL
+    /// alike: of several workers racing for it, exactly one sees one row updated.</summary>
+    internal static async Task<bool> TryClaimAsync(RtsDbContext db, string id, string owner, Instant now, CancellationToken ct)
+    {
+        Instant? leaseUntil = now + CallbackOptions.LeaseDuration;
+        var updated = await Claimable(db.CallbackDeliveries.Where(d => d.Id == id), now)
+            .ExecuteUpdateAsync(s => s.SetProperty(d => d.LeaseOwner, owner).SetProperty(d => d.LeaseUntil, leaseUntil), ct);
+        return updated == 1;
+    }
+
+    private async Task AttemptAsync(string id, CancellationToken stop)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(stop);
+        var delivery = await db.CallbackDeliveries.AsNoTracking().FirstAsync(d => d.Id == id, stop);
+        CallbackAttempt result;
+        try
+        {
+            var app = await db.Applications.AsNoTracking().FirstOrDefaultAsync(a => a.Id == delivery.ApplicationId, stop);
+            result = app is null
+                ? new CallbackAttempt(false, null, "the application no longer exists")
+                : await sender.SendAsync(delivery, applications.SigningSecrets(app), stop);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            await ReleaseAsync(db, id);
+            throw;
+        }
+        catch (Exception e)
+        {
+            LogAttemptCrashed(e, delivery.Id, delivery.LinkId);
+            result = new CallbackAttempt(false, null, $"internal error ({e.GetType().Name})");
+        }
+        await RecordAsync(db, delivery, result);
+    }
+
+    private async Task RecordAsync(RtsDbContext db, CallbackDelivery delivery, CallbackAttempt result)
+    {
+        var now = clock.GetCurrentInstant();
+        var attempt = delivery.Attempts + 1;
+        var next = result.Delivered ? null : options.NextAttempt(delivery.CreatedAt, attempt, now, Random.Shared.NextDouble());
+        var status = result.Delivered ? CallbackStatuses.Delivered : next is null ? CallbackStatuses.Failed : CallbackStatuses.Pending;
+        Instant? deliveredAt = result.Delivered ? now : null;
+        Instant? lastAttemptAt = now;
+        var nextAttemptAt = next ?? delivery.NextAttemptAt;
+        var error = result.Error is { Length: > 1024 } e ? e[..1024] : result.Error;
+        var updated = await db.CallbackDeliveries.Where(d => d.Id == delivery.Id && d.LeaseOwner == Owner).ExecuteUpdateAsync(s => s
+            .SetProperty(d => d.Status, status)
+            .SetProperty(d => d.Attempts, attempt)
+            .SetProperty(d => d.LastAttemptAt, lastAttemptAt)
+            .SetProperty(d => d.LastStatusCode, result.StatusCode)
+            .SetProperty(d => d.LastError, error)
+            .SetProperty(d => d.NextAttemptAt, nextAttemptAt)
+            .SetProperty(d => d.DeliveredAt, deliveredAt)
+            .SetProperty(d => d.LeaseOwner, (string?)null)
+            .SetProperty(d => d.LeaseUntil, (Instant?)null), CancellationToken.None);
+
+        var host = Uri.TryCreate(delivery.Url, UriKind.Absolute, out var uri) ? uri.Authority : "?";
+        if (updated == 0) LogLeaseLost(delivery.Id, delivery.LinkId, attempt);
+        else if (result.Delivered) LogDelivered(delivery.Id, delivery.LinkId, delivery.Kind, host, attempt, result.StatusCode);
+        else if (next is { } retryAt) LogRetrying(delivery.Id, delivery.LinkId, delivery.Kind, host, attempt, result.StatusCode, result.Error, ApiJson.Format(retryAt));
+        else LogFailed(delivery.Id, delivery.LinkId, delivery.Kind, host, attempt, result.StatusCode, result.Error);
+    }
+
+    /// <summary>On shutdown mid-attempt: give the delivery back at once rather than after the lease runs out.</summary>
+    private async Task ReleaseAsync(RtsDbContext db, string id)
+    {
+        try
+        {
+            await db.CallbackDeliveries.Where(d => d.Id == id && d.LeaseOwner == Owner)
+                .ExecuteUpdateAsync(s => s.SetProperty(d => d.LeaseOwner, (string?)null).SetProperty(d => d.LeaseUntil, (Instant?)null));
+        }
+        catch (Exception e)
+        {
+            LogReleaseFailed(e, id);
+        }
+    }
+
+    [LoggerMessage(LogLevel.Information, "Callback {DeliveryId} for link {LinkId} ({Kind}) delivered to {Host} on attempt {Attempt}: {StatusCode}")]
+    private partial void LogDelivered(string deliveryId, string? linkId, string kind, string host, int attempt, int? statusCode);
+
+    [LoggerMessage(LogLevel.Warning, "Callback {DeliveryId} for link {LinkId} ({Kind}) to {Host} failed on attempt {Attempt}: {StatusCode} {Error}; next attempt at {NextAttemptAt}")]
+    private partial void LogRetrying(string deliveryId, string? linkId, string kind, string host, int attempt, int? statusCode, string? error, string nextAttemptAt);
+
+    [LoggerMessage(LogLevel.Error, "Callback {DeliveryId} for link {LinkId} ({Kind}) to {Host} failed for good after {Attempt} attempts: {StatusCode} {Error}")]
+    private partial void LogFailed(string deliveryId, string? linkId, string kind, string host, int attempt, int? statusCode, string? error);
+
+    [LoggerMessage(LogLevel.Warning, "Callback {DeliveryId} for link {LinkId}: the lease ran out during attempt {Attempt}; another worker owns it now and this result was dropped")]
+    private partial void LogLeaseLost(string deliveryId, string? linkId, int attempt);
+
+    [LoggerMessage(LogLevel.Error, "Callback {DeliveryId} for link {LinkId}: the attempt failed unexpectedly")]
+    private partial void LogAttemptCrashed(Exception e, string deliveryId, string? linkId);
+
+    [LoggerMessage(LogLevel.Error, "The callback worker's loop failed; it tries again after the poll interval")]
+    private partial void LogLoopFailed(Exception e);
+
+    [LoggerMessage(LogLevel.Warning, "Callback {DeliveryId}: could not release the lease on shutdown; it expires by itself")]
+    private partial void LogReleaseFailed(Exception e, string deliveryId);
+}
