@@ -7,7 +7,9 @@ using NodaTime;
 using RtsApp.Features.Accounts;
 using RtsApp.Features.Applications;
 using RtsApp.Features.Availability;
+using RtsApp.Features.Booking;
 using RtsApp.Features.Calendars;
+using RtsApp.Features.Links;
 using RtsApp.Store;
 
 namespace RtsApp.Infrastructure;
@@ -23,6 +25,8 @@ public static class ApiSetup
         services.AddSingleton<IClock>(NodaTime.SystemClock.Instance);
         services.AddSingleton<PublicUrls>();
         services.AddSingleton<ApplicationsHandler>();
+        services.AddSingleton<LinksHandler>();
+        services.AddSingleton<BookingHandler>();
         services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));
         ValidatorOptions.Global.DisplayNameResolver = (_, member, _) => member is null ? null : ApiError.JsonPath(member.Name);
         services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, ApiAuthenticationHandler>(ApiAuthenticationHandler.SchemeName, null);
@@ -66,6 +70,7 @@ public static class ApiSetup
         api.MapCalendarsApi();
         api.MapEventsApi();
         api.MapAvailabilityApi();
+        api.MapLinksApi();
         return app;
     }
 

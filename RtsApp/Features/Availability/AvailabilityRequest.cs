@@ -14,10 +14,10 @@ public sealed record MemberRequest(string? Sub, List<string>? CalendarIds, List<
 public sealed record GroupRequest(List<MemberRequest>? Members, JsonElement? Required)
 {
     /// <summary>null for "all" (and when absent: Cronofy's default), the number otherwise; see the validator for the rules.</summary>
-    public int? RequiredCount => Required is { ValueKind: JsonValueKind.Number } n && n.TryGetInt32(out var k) ? k
+    [JsonIgnore] public int? RequiredCount => Required is { ValueKind: JsonValueKind.Number } n && n.TryGetInt32(out var k) ? k
         : Required is { ValueKind: JsonValueKind.String } s && int.TryParse(s.GetString(), out var k2) ? k2 : null;
 
-    public bool RequiredIsValid => Required is null or { ValueKind: JsonValueKind.Null }
+    [JsonIgnore] public bool RequiredIsValid => Required is null or { ValueKind: JsonValueKind.Null }
         || (Required is { ValueKind: JsonValueKind.String } s && s.GetString() == "all")
         || (RequiredCount is { } k && k >= 1 && k <= (Members?.Count ?? 0));
 }
@@ -72,8 +72,8 @@ public sealed record AvailabilityRequest(
     string? ResponseFormat)
 {
     /// <summary><c>available_periods</c> is an alias of <c>query_periods</c> at this level; an empty list is absent.</summary>
-    public List<PeriodRequest>? Periods => QueryPeriods is { Count: > 0 } ? QueryPeriods : AvailablePeriods is { Count: > 0 } ? AvailablePeriods : QueryPeriods ?? AvailablePeriods;
-    public string PeriodsName => QueryPeriods is { Count: > 0 } || AvailablePeriods is not { Count: > 0 } ? "query_periods" : "available_periods";
+    [JsonIgnore] public List<PeriodRequest>? Periods => QueryPeriods is { Count: > 0 } ? QueryPeriods : AvailablePeriods is { Count: > 0 } ? AvailablePeriods : QueryPeriods ?? AvailablePeriods;
+    [JsonIgnore] public string PeriodsName => QueryPeriods is { Count: > 0 } || AvailablePeriods is not { Count: > 0 } ? "query_periods" : "available_periods";
 }
 
 /// <summary>The event a sequence step books (real-time sequencing).</summary>
@@ -91,14 +91,14 @@ public sealed record SequenceStepRequest(
     StepEventRequest? Event)
 {
     /// <summary><c>sequence_id</c> may arrive as a number; it is echoed as a string.</summary>
-    public string? Id => SequenceId switch
+    [JsonIgnore] public string? Id => SequenceId switch
     {
         { ValueKind: JsonValueKind.String } s => s.GetString(),
         { ValueKind: JsonValueKind.Number } n => n.GetRawText(),
         _ => null,
     };
 
-    public List<PeriodRequest>? Periods => QueryPeriods is { Count: > 0 } ? QueryPeriods : AvailablePeriods is { Count: > 0 } ? AvailablePeriods : null;
+    [JsonIgnore] public List<PeriodRequest>? Periods => QueryPeriods is { Count: > 0 } ? QueryPeriods : AvailablePeriods is { Count: > 0 } ? AvailablePeriods : null;
 }
 
 /// <summary>SPEC §5: <c>POST /v1/sequenced_availability</c>, and the <c>availability</c> of a real-time sequencing link.</summary>
@@ -110,11 +110,11 @@ public sealed record SequencedAvailabilityRequest(
     string? Tzid,
     int? MaxResults)
 {
-    public List<PeriodRequest>? Periods => QueryPeriods is { Count: > 0 } ? QueryPeriods : AvailablePeriods is { Count: > 0 } ? AvailablePeriods : QueryPeriods ?? AvailablePeriods;
-    public string PeriodsName => QueryPeriods is { Count: > 0 } || AvailablePeriods is not { Count: > 0 } ? "query_periods" : "available_periods";
+    [JsonIgnore] public List<PeriodRequest>? Periods => QueryPeriods is { Count: > 0 } ? QueryPeriods : AvailablePeriods is { Count: > 0 } ? AvailablePeriods : QueryPeriods ?? AvailablePeriods;
+    [JsonIgnore] public string PeriodsName => QueryPeriods is { Count: > 0 } || AvailablePeriods is not { Count: > 0 } ? "query_periods" : "available_periods";
 
     /// <summary>Steps in <c>ordinal</c> order; steps without one follow in array order (SPEC §5).</summary>
-    public IReadOnlyList<SequenceStepRequest> OrderedSteps =>
+    [JsonIgnore] public IReadOnlyList<SequenceStepRequest> OrderedSteps =>
         (Sequence ?? []).Select((s, i) => (s, i)).OrderBy(x => x.s.Ordinal is null ? 1 : 0).ThenBy(x => x.s.Ordinal ?? 0).ThenBy(x => x.i)
             .Select(x => x.s).ToList();
 }

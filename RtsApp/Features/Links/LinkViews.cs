@@ -1,0 +1,68 @@
+using NodaTime;
+using RtsApp.Features.Availability;
+using RtsApp.Features.Calendars;
+using RtsApp.Infrastructure;
+using RtsApp.Store;
+
+namespace RtsApp.Features.Links;
+
+/// <summary>A time with the zone it is meant in: <c>{"time": "…Z", "tzid": "Europe/London"}</c>.</summary>
+public sealed record ZonedTimeView(Instant Time, string Tzid);
+public sealed record LinkEventView(string EventId, string Summary, string? Description, string Tzid, EventLocation? Location, ZonedTimeView? Start, ZonedTimeView? End);
+/// <summary>A booked sequence step as callbacks and the status call write it (plain-string times inside <c>sequence</c>).</summary>
+public sealed record StepEventView(string EventId, string Summary, Instant Start, Instant End);
+public sealed record SequenceStepView(string SequenceId, StepEventView Event, IReadOnlyList<SubView> Participants);
+public sealed record LinkView(string RealTimeSchedulingId, string Url, LinkEventView Event, string Status, IReadOnlyList<SequenceStepView>? Sequence, string? DisplayMessage);
+public sealed record LinkCreatedReply(string Url, LinkView RealTimeScheduling);
+public sealed record LinkReply(LinkView RealTimeScheduling);
+
+/// <summary>What a booking chose, kept on the link as JSON.</summary>
+public sealed record ChosenStep(string SequenceId, string EventId, string Summary, Instant Start, Instant End, List<string> Participants);
+public sealed record ChosenBooking(string UserTzid, List<string> Participants, List<ChosenStep>? Sequence);
+
+/// <summary>Builds the link's status object and its callback payloads from one place.</summary>
+public static class LinkViews
+{
+    public const string PagePath = "/rts/";
+
+    /// <summary>open, completed, disabled — or expired: still open after the end of its last query period.</summary>
+    public static string Status(SchedulingLink link, Instant now) =>
+        link.Status == LinkStatuses.Open && now >= link.ExpiresAt ? LinkStatuses.Expired : link.Status;
+
+    public static ChosenBooking? Chosen(SchedulingLink link) =>
+        link.ChosenJson is null ? null : System.Text.Json.JsonSerializer.Deserialize<ChosenBooking>(link.ChosenJson, ApiJson.Options);
+
+    public static LinkView View(SchedulingLink link, LinkRequest request, string url, Instant now)
+    {
+        var chosen = Chosen(link);
+        var tz = request.Event!.Tzid!;
+        var ev = new LinkEventView(link.EventId, link.Summary, request.Event.Description, tz, request.Event.Location,
+            link.ChosenStart is { } s ? new ZonedTimeView(s, tz) : null, link.ChosenEnd is { } e ? new ZonedTimeView(e, tz) : null);
+        var status = Status(link, now);
+        return new LinkView(link.Id, url, ev, status, Sequence(chosen), status == LinkStatuses.Disabled ? link.DisplayMessage : null);
+    }
+
+    public static IReadOnlyList<SequenceStepView>? Sequence(ChosenBooking? chosen) =>
+        chosen?.Sequence?.Select(s => new SequenceStepView(s.SequenceId, new StepEventView(s.EventId, s.Summary, s.Start, s.End),
+            AvailabilityApi.Subs(s.Participants))).ToList();
+
+    public sealed record LinkRef(string RealTimeSchedulingId, string Status);
+    public sealed record NotificationView(string Type);
+    public sealed record NotificationPayload(NotificationView Notification, LinkRef RealTimeScheduling);
+    public sealed record UserView(string Tzid);
+    public sealed record CompletedPayload(LinkEventView Event, IReadOnlyList<SubView> Participants, UserView User,
+        LinkRef RealTimeScheduling, IReadOnlyList<SequenceStepView>? Sequence);
+
+    /// <summary>SPEC §9's completed callback.</summary>
+    public static CompletedPayload Completed(SchedulingLink link, LinkRequest request, ChosenBooking chosen)
+    {
+        var tz = request.Event!.Tzid!;
+        var ev = new LinkEventView(link.EventId, link.Summary, null, tz, null,
+            new ZonedTimeView(link.ChosenStart!.Value, tz), new ZonedTimeView(link.ChosenEnd!.Value, tz));
+        return new CompletedPayload(ev, AvailabilityApi.Subs(chosen.Participants), new UserView(chosen.UserTzid),
+            new LinkRef(link.Id, LinkStatuses.Completed), Sequence(chosen));
+    }
+
+    public static NotificationPayload Notification(SchedulingLink link, string type, Instant now) =>
+        new(new NotificationView(type), new LinkRef(link.Id, Status(link, now)));
+}

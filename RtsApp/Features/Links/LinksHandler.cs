@@ -1,0 +1,111 @@
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.EntityFrameworkCore;
+using NodaTime;
+using RtsApp.Features.Callbacks;
+using RtsApp.Infrastructure;
+using RtsApp.Store;
+
+namespace RtsApp.Features.Links;
+
+/// <summary>Creates, reads and disables links; used by the API and the admin dashboard.</summary>
+public sealed class LinksHandler(IDbContextFactory<RtsDbContext> dbFactory, IDataProtectionProvider protection, IClock clock, CallbackOptions callbackOptions)
+{
+    private readonly IDataProtector protector = protection.CreateProtector("RtsApp.LinkToken");
+
+    /// <summary>Validates and stores a new link; the reply carries its URL (built by <paramref name="baseUrl"/>).</summary>
+    public async Task<(LinkCreatedReply? Reply, ApiError? Error)> CreateAsync(
+        string applicationId, LinkRequest request, bool sequencing, string baseUrl, CancellationToken ct)
+    {
+        if (request.ReadAvailability(sequencing) is { } unreadable) return (null, unreadable);
+        if (ApiError.Validate(new LinkRequestValidator(sequencing, callbackOptions.AllowPrivateNetworks), request) is { } invalid) return (null, invalid);
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        if (await CheckTargetsAsync(db, applicationId, request, ct) is { } badTarget) return (null, badTarget);
+        // Building the query once checks every member against the store, exactly as the page will.
+        var caller = new Caller(applicationId, null);
+        var now = clock.GetCurrentInstant();
+        var memberError = sequencing
+            ? (await Availability.AvailabilityLoader.BuildSequenceAsync(db, caller, request.Sequence!, now, request.DisplayTzid, ct)).Error
+            : (await Availability.AvailabilityLoader.BuildAsync(db, caller, request.Availability!, now, request.DisplayTzid, ct)).Error;
+        if (memberError is not null) return (null, Prefix(memberError, "availability"));
+
+        var token = Ids.Secret(32);
+        var link = new SchedulingLink
+        {
+            Id = Ids.New(Ids.LinkPrefix),
+            ApplicationId = applicationId,
+            Kind = sequencing ? LinkKinds.Sequencing : LinkKinds.Scheduling,
+            TokenHash = Ids.Hash(token),
+            TokenProtected = protector.Protect(token),
+            Status = LinkStatuses.Open,
+            EventId = request.Event!.EventId!,
+            Summary = request.Event.Summary!,
+            DisplayTzid = request.DisplayTzid,
+            RequestJson = request.ToJson(sequencing),
+            ExpiresAt = request.ExpiresAt(),
+            CreatedAt = now,
+        };
+        db.Links.Add(link);
+        await db.SaveChangesAsync(ct);
+        var url = Url(baseUrl, token);
+        return (new LinkCreatedReply(url, LinkViews.View(link, request, url, now)), null);
+    }
+
+    public async Task<LinkView?> GetAsync(string applicationId, string? id, string? token, string baseUrl, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var link = await Find(db, applicationId, id, token, ct);
+        return link is null ? null : View(link, baseUrl);
+    }
+
+    /// <summary>Disables an open (or expired) link; a disabled link stays as it is; a completed one cannot be disabled.</summary>
+    public async Task<(LinkView? View, ApiError? Error)> DisableAsync(string applicationId, string id, string? message, string baseUrl, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(message)) return (null, ApiError.Unprocessable("display_message", ApiError.Required, "required"));
+        if (message.Length > 500) return (null, ApiError.Unprocessable("display_message", ApiError.Invalid, "must be at most 500 characters"));
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var now = clock.GetCurrentInstant();
+        // Conditional, so that a booking committing at the same moment wins or loses cleanly.
+        await db.Links.Where(l => l.Id == id && l.ApplicationId == applicationId && l.Status == LinkStatuses.Open)
+            .ExecuteUpdateAsync(s => s.SetProperty(l => l.Status, LinkStatuses.Disabled)
+                .SetProperty(l => l.DisplayMessage, message.Trim()).SetProperty(l => l.DisabledAt, now), ct);
+        var link = await Find(db, applicationId, id, null, ct);
+        if (link is null) return (null, ApiError.Field(404, "id", ApiError.NotFound, "no such link"));
+        if (link.Status == LinkStatuses.Completed)
+            return (null, ApiError.Unprocessable("real_time_scheduling_id", "errors.link_completed", "the link has been completed and cannot be disabled"));
+        return (View(link, baseUrl), null);
+    }
+
+    public string Token(SchedulingLink link) => protector.Unprotect(link.TokenProtected);
+
+    public static string Url(string baseUrl, string token) => baseUrl.TrimEnd('/') + LinkViews.PagePath + token;
+
+    private LinkView View(SchedulingLink link, string baseUrl) =>
+        LinkViews.View(link, LinkRequest.FromJson(link.RequestJson, link.Kind == LinkKinds.Sequencing), Url(baseUrl, Token(link)), clock.GetCurrentInstant());
+
+    private static Task<SchedulingLink?> Find(RtsDbContext db, string applicationId, string? id, string? token, CancellationToken ct)
+    {
+        var hash = token is null ? null : Ids.Hash(token);
+        return db.Links.AsNoTracking().FirstOrDefaultAsync(l => l.ApplicationId == applicationId
+            && (id == null || l.Id == id) && (hash == null || l.TokenHash == hash), ct);
+    }
+
+    /// <summary>Each target calendar must exist, belong to the application, and belong to its <c>sub</c>.</summary>
+    private static async Task<ApiError?> CheckTargetsAsync(RtsDbContext db, string applicationId, LinkRequest request, CancellationToken ct)
+    {
+        var ids = request.TargetCalendars!.Select(t => t.CalendarId!).Distinct().ToList();
+        var owners = await db.Calendars.AsNoTracking().Where(c => c.ApplicationId == applicationId && ids.Contains(c.Id))
+            .ToDictionaryAsync(c => c.Id, c => c.AccountId, ct);
+        var errors = new Dictionary<string, List<ErrorDetail>>();
+        for (var i = 0; i < request.TargetCalendars!.Count; i++)
+        {
+            var t = request.TargetCalendars[i];
+            if (!owners.TryGetValue(t.CalendarId!, out var owner) || owner != t.Sub)
+                errors[$"target_calendars[{i}].calendar_id"] = [new ErrorDetail(ApiError.NotFound, $"is not a calendar of {t.Sub}")];
+        }
+        return errors.Count == 0 ? null : new ApiError(422, errors);
+    }
+
+    private static ApiError Prefix(ApiError error, string prefix) =>
+        new(error.StatusCode, error.Errors.ToDictionary(e => $"{prefix}.{e.Key}", e => e.Value));
+}
