@@ -8,6 +8,14 @@ using RtsApp.Infrastructure;
 
 namespace RtsApp.Store;
 
+/// <summary>The values of <c>Rts:Database:Provider</c>.</summary>
+public static class DatabaseProviders
+{
+    public const string Sqlite = "Sqlite";
+    /// <summary>PostgreSQL through Npgsql: what several RtsApp processes behind a load balancer share.</summary>
+    public const string Postgres = "Postgres";
+}
+
 public static class StoreSetup
 {
     public static IServiceCollection AddRtsStore(this IServiceCollection services)
@@ -15,21 +23,30 @@ public static class StoreSetup
         services.AddDbContextFactory<RtsDbContext>((sp, o) =>
         {
             var config = sp.GetRequiredService<IConfiguration>();
-            var provider = config[ConfigKeys.DatabaseProvider] ?? "Sqlite";
-            var connectionString = config.GetConnectionString(ConfigKeys.ConnectionStringName) ?? "Data Source=data/rts.db";
-            if (provider.Equals("Postgres", StringComparison.OrdinalIgnoreCase))
-                o.UseNpgsql(connectionString);
-            else if (provider.Equals("Sqlite", StringComparison.OrdinalIgnoreCase))
-                o.UseSqlite(connectionString);
-            else
-                throw new InvalidOperationException($"{ConfigKeys.DatabaseProvider} must be Sqlite or Postgres, not '{provider}'.");
-            // Migrations are hand-written without a model snapshot; SchemaTests proves model and migrations agree.
-            o.ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
+            o.UseRtsDatabase(
+                config[ConfigKeys.DatabaseProvider] ?? DatabaseProviders.Sqlite,
+                config.GetConnectionString(ConfigKeys.ConnectionStringName) ?? "Data Source=data/rts.db");
         });
         services.AddDataProtection().SetApplicationName("RtsApp");
         services.AddOptions<KeyManagementOptions>()
             .Configure<IDbContextFactory<RtsDbContext>>((o, db) => o.XmlRepository = new DatabaseXmlRepository(db));
         return services;
+    }
+
+    /// <summary>Points the context at <paramref name="provider"/> (<see cref="DatabaseProviders"/>, any case).</summary>
+    public static TBuilder UseRtsDatabase<TBuilder>(this TBuilder o, string provider, string connectionString)
+        where TBuilder : DbContextOptionsBuilder
+    {
+        if (provider.Equals(DatabaseProviders.Postgres, StringComparison.OrdinalIgnoreCase))
+            o.UseNpgsql(connectionString);
+        else if (provider.Equals(DatabaseProviders.Sqlite, StringComparison.OrdinalIgnoreCase))
+            o.UseSqlite(connectionString);
+        else
+            throw new InvalidOperationException(
+                $"{ConfigKeys.DatabaseProvider} must be {DatabaseProviders.Sqlite} or {DatabaseProviders.Postgres}, not '{provider}'.");
+        // Migrations are hand-written without a model snapshot; SchemaTests proves model and migrations agree.
+        o.ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
+        return o;
     }
 
     /// <summary>Creates the SQLite folder when needed and applies pending migrations, keeping existing data.</summary>
