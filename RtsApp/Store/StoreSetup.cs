@@ -49,6 +49,9 @@ public static class StoreSetup
         return o;
     }
 
+    /// <summary>Any constant shared by every RtsApp process: the key of the PostgreSQL advisory lock around migrating.</summary>
+    private const long MigrationLockKey = 0x5254_5341_7070; // "RTSApp"
+
     /// <summary>Creates the SQLite folder when needed and applies pending migrations, keeping existing data.</summary>
     public static void MigrateRtsStore(this IServiceProvider services)
     {
@@ -58,10 +61,24 @@ public static class StoreSetup
             var path = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(db.Database.GetConnectionString()).DataSource;
             var folder = Path.GetDirectoryName(Path.GetFullPath(path));
             if (!string.IsNullOrEmpty(folder)) Directory.CreateDirectory(folder);
-        }
-        db.Database.Migrate();
-        if (db.Database.IsSqlite())
+            db.Database.Migrate();
             db.Database.ExecuteSqlRaw("PRAGMA journal_mode=WAL;");
+            return;
+        }
+        // EF Core's own migration lock on PostgreSQL lasts one migration's transaction, so processes starting together
+        // can each decide to apply the same later migration. A session lock held across the whole run serializes them:
+        // the first applies everything, the others then find nothing pending.
+        db.Database.OpenConnection();
+        try
+        {
+            db.Database.ExecuteSql($"SELECT pg_advisory_lock({MigrationLockKey})");
+            db.Database.Migrate();
+        }
+        finally
+        {
+            db.Database.ExecuteSql($"SELECT pg_advisory_unlock({MigrationLockKey})");
+            db.Database.CloseConnection();
+        }
     }
 
     private sealed class DatabaseXmlRepository(IDbContextFactory<RtsDbContext> factory) : IXmlRepository
