@@ -3,6 +3,9 @@ using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Storage;
+using Npgsql;
 using System.Xml.Linq;
 using RtsApp.Infrastructure;
 
@@ -68,6 +71,14 @@ public static class StoreSetup
         // EF Core's own migration lock on PostgreSQL lasts one migration's transaction, so processes starting together
         // can each decide to apply the same later migration. A session lock held across the whole run serializes them:
         // the first applies everything, the others then find nothing pending.
+        // As Migrate would, create a missing database first (the lock needs a connection to it); if another process
+        // wins that race, its database will do.
+        var creator = db.GetService<IRelationalDatabaseCreator>();
+        if (!creator.Exists())
+        {
+            try { creator.Create(); }
+            catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.DuplicateDatabase or PostgresErrorCodes.UniqueViolation) { }
+        }
         db.Database.OpenConnection();
         try
         {
