@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs the whole test suite on a fresh machine: installs what the tests need (Chromium for the browser tests,
-# PostgreSQL for the Postgres runs) with apt-get when missing, then runs dotnet test.
+# PostgreSQL for the Postgres runs) with apt-get when missing, then runs dotnet test twice: every test on SQLite,
+# then the integration tests (all but the pure engine and the browser tests) on a throwaway PostgreSQL cluster.
+# RTS_TEST_POSTGRES=<admin connection string> uses an existing server instead of starting a cluster.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,13 +17,61 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+pgdir=""
+cleanup() {
+  if [ -n "$pgdir" ]; then
+    as_pg "$pgbin/pg_ctl" -D "$pgdir/data" -m immediate stop >/dev/null 2>&1 || true
+    rm -rf "$pgdir"
+  fi
+  rm -f "$log"
+}
+trap cleanup EXIT
+
+# initdb and postgres refuse to run as root: as root, run them as the postgres user (the package creates it).
+as_pg() {
+  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+# A throwaway cluster: a temp folder, 127.0.0.1 and a free port only, one password-protected superuser, no
+# durability (fsync off: it is deleted afterwards). Sets RTS_TEST_POSTGRES.
+start_postgres() {
+  pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+  [ "$(id -u)" -eq 0 ] && { id -u postgres >/dev/null 2>&1 || useradd --system --user-group --no-create-home postgres; }
+  pgdir=$(mktemp -d -t rts-pg-XXXXXX)
+  local password
+  password=$(head -c 18 /dev/urandom | base64 | tr -d '+/=')
+  echo "$password" > "$pgdir/pw"
+  [ "$(id -u)" -eq 0 ] && chown -R postgres: "$pgdir"
+  as_pg "$pgbin/initdb" -D "$pgdir/data" -U rts_test --pwfile="$pgdir/pw" -A scram-sha-256 -E UTF8 --no-locale \
+    >"$pgdir/initdb.log" 2>&1 || { cat "$pgdir/initdb.log"; return 1; }
+  local port attempt
+  for attempt in 1 2 3 4 5; do
+    port=$((20000 + RANDOM % 40000))
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && continue   # taken
+    if as_pg "$pgbin/pg_ctl" -D "$pgdir/data" -l "$pgdir/server.log" -w -t 30 start -o \
+      "-c listen_addresses=127.0.0.1 -p $port -k $pgdir -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" \
+      >/dev/null; then
+      export RTS_TEST_POSTGRES="Host=127.0.0.1;Port=$port;Username=rts_test;Password=$password;Database=postgres"
+      echo "PostgreSQL $("$pgbin/postgres" --version | awk '{print $3}') on 127.0.0.1:$port ($pgdir)"
+      return 0
+    fi
+  done
+  cat "$pgdir/server.log"
+  return 1
+}
+
+[ -n "${RTS_TEST_POSTGRES:-}" ] || start_postgres
+
 set +e
 dotnet test RtsApp.sln --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
+echo "=== The integration tests again, on PostgreSQL"
+RTS_TEST_PROVIDER=Postgres dotnet test RtsApp.sln --no-build --logger "console;verbosity=normal" \
+  --filter "FullyQualifiedName!~RtsApp.Tests.Scheduling.&FullyQualifiedName!~RtsApp.Tests.E2E." "$@" 2>&1 | tee -a "$log"
+[ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 set -e
 
-# One plain closing line that any CI reads: "N passed, N failed, N skipped" (summed over test projects).
+# One plain closing line that any CI reads: "N passed, N failed, N skipped" (summed over test projects and passes).
 count() { awk -v k="$1" '$1 == k":" && $2 ~ /^[0-9]+$/ { n += $2 } END { print n + 0 }' "$log"; }
 if grep -qE "^Total tests: +[0-9]+" "$log"; then
   echo "tests: $(count Passed) passed, $(count Failed) failed, $(count Skipped) skipped"

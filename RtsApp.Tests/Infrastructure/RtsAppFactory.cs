@@ -6,7 +6,6 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
@@ -15,25 +14,32 @@ using RtsApp.Store;
 
 namespace RtsApp.Tests.Infrastructure;
 
-/// <summary>The whole app in memory over a fresh SQLite file in its own temp folder, with a fake clock.</summary>
+/// <summary>The whole app in memory over a fresh database of its own (<see cref="TestDatabase"/>: SQLite, or PostgreSQL
+/// when the run selects it), with a fake clock.</summary>
 public class RtsAppFactory : WebApplicationFactory<Program>
 {
     public static readonly Instant DefaultNow = Instant.FromUtc(2026, 3, 20, 12, 0);
 
     private readonly Dictionary<string, string?> settings;
-    public string Folder { get; } = Directory.CreateTempSubdirectory("rts-test-").FullName;
+    private readonly TestDatabase? ownDatabase;
+    public TestDatabase Database { get; }
     public FakeClock Clock { get; } = new(DefaultNow);
 
-    public RtsAppFactory() : this(new Dictionary<string, string?>()) { }
+    public RtsAppFactory() : this(TestDatabase.Create(), owned: true, new Dictionary<string, string?>()) { }
 
     /// <summary>A factory with extra configuration (xunit fixtures need a single public constructor).</summary>
-    public static RtsAppFactory With(IDictionary<string, string?> overrides) => new(overrides);
+    public static RtsAppFactory With(IDictionary<string, string?> overrides) => new(TestDatabase.Create(), owned: true, overrides);
 
-    private RtsAppFactory(IDictionary<string, string?> overrides)
+    /// <summary>A second app instance on <paramref name="other"/>'s database, as a second process behind a load
+    /// balancer would be; the database stays <paramref name="other"/>'s to drop.</summary>
+    public static RtsAppFactory SharingDatabaseWith(RtsAppFactory other) => new(other.Database, owned: false, new Dictionary<string, string?>());
+
+    private RtsAppFactory(TestDatabase database, bool owned, IDictionary<string, string?> overrides)
     {
-        settings = new Dictionary<string, string?>
+        Database = database;
+        if (owned) ownDatabase = database;
+        settings = new Dictionary<string, string?>(database.Settings)
         {
-            ["ConnectionStrings:Rts"] = $"Data Source={Path.Combine(Folder, "rts.db")}",
             ["Rts:RateLimit:PermitsPerSecond"] = "0",
             ["Rts:RateLimit:PermitsPerMinute"] = "0",
         };
@@ -62,8 +68,7 @@ public class RtsAppFactory : WebApplicationFactory<Program>
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
-        SqliteConnection.ClearAllPools();
-        try { Directory.Delete(Folder, recursive: true); } catch (IOException) { }
+        if (disposing) ownDatabase?.Dispose();
     }
 }
 

@@ -1,42 +1,70 @@
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 using NodaTime;
 using RtsApp.Store;
+using RtsApp.Tests.Infrastructure;
 
 namespace RtsApp.Tests.Store;
 
+/// <summary>Runs on the provider of the test run (SQLite, or PostgreSQL in the Postgres pass of scripts/test.sh).</summary>
 public sealed class SchemaTests : IDisposable
 {
-    private readonly string folder = Directory.CreateTempSubdirectory("rts-schema-").FullName;
+    private readonly List<TestDatabase> databases = [];
 
-    private RtsDbContext Context(string file) => new(new DbContextOptionsBuilder<RtsDbContext>()
-        .UseSqlite($"Data Source={Path.Combine(folder, file)}")
-        .ConfigureWarnings(w => w.Ignore(Microsoft.EntityFrameworkCore.Diagnostics.RelationalEventId.PendingModelChangesWarning))
-        .Options);
+    private RtsDbContext Context()
+    {
+        var database = TestDatabase.Create();
+        databases.Add(database);
+        return database.Context();
+    }
 
-    /// <summary>Every table, column (type, nullability, key) and index, as SQLite describes it.</summary>
+    /// <summary>Every table, column (type, length, nullability, key) and index, as the database describes it.</summary>
     private static List<string> Describe(RtsDbContext db)
     {
         var connection = db.Database.GetDbConnection();
         connection.Open();
-        var rows = new List<string>();
-        using var tables = connection.CreateCommand();
-        tables.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '__EF%' ORDER BY name";
-        var names = new List<string>();
-        using (var r = tables.ExecuteReader()) while (r.Read()) names.Add(r.GetString(0));
-        foreach (var table in names)
+        List<string> Rows(string sql, Func<DbDataReader, string> row)
         {
-            using var columns = connection.CreateCommand();
-            columns.CommandText = $"SELECT name, type, \"notnull\", pk FROM pragma_table_info('{table}') ORDER BY name";
-            using (var r = columns.ExecuteReader()) while (r.Read()) rows.Add($"{table}.{r.GetString(0)} {r.GetString(1)} notnull={r.GetInt64(2)} pk={r.GetInt64(3)}");
-            using var indexes = connection.CreateCommand();
-            indexes.CommandText = $"SELECT il.name, il.\"unique\", group_concat(ii.name) FROM pragma_index_list('{table}') il JOIN pragma_index_info(il.name) ii GROUP BY il.name ORDER BY il.name";
-            using (var r = indexes.ExecuteReader()) while (r.Read()) rows.Add($"{table} index {r.GetString(0)} unique={r.GetInt64(1)} ({r.GetString(2)})");
-            using var fks = connection.CreateCommand();
-            fks.CommandText = $"SELECT \"table\", \"from\", \"to\", on_delete FROM pragma_foreign_key_list('{table}') ORDER BY \"from\"";
-            using (var r = fks.ExecuteReader()) while (r.Read()) rows.Add($"{table} fk {r.GetString(1)} -> {r.GetString(0)}.{r.GetString(2)} {r.GetString(3)}");
+            using var command = connection.CreateCommand();
+            command.CommandText = sql;
+            using var r = command.ExecuteReader();
+            var rows = new List<string>();
+            while (r.Read()) rows.Add(row(r));
+            return rows;
+        }
+
+        if (db.Database.IsNpgsql())
+        {
+            // Tables whose names start with __EF are EF's own bookkeeping, present only in the migrated database.
+            return
+            [
+                .. Rows("""
+                    SELECT table_name, column_name, data_type, character_maximum_length, is_nullable, is_identity
+                    FROM information_schema.columns
+                    WHERE table_schema = 'public' AND table_name NOT LIKE '\_\_EF%' ORDER BY table_name, column_name
+                    """, r => $"{r[0]}.{r[1]} {r[2]}({r[3]}) nullable={r[4]} identity={r[5]}"),
+                .. Rows("""
+                    SELECT tablename, indexdef FROM pg_indexes
+                    WHERE schemaname = 'public' AND tablename NOT LIKE '\_\_EF%' ORDER BY tablename, indexname
+                    """, r => $"{r[0]} {r[1]}"),
+                .. Rows("""
+                    SELECT t.relname, c.conname, pg_get_constraintdef(c.oid) FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid
+                    WHERE c.connamespace = 'public'::regnamespace AND t.relname NOT LIKE '\_\_EF%' ORDER BY 1, 2
+                    """, r => $"{r[0]} constraint {r[1]} {r[2]}"),
+            ];
+        }
+
+        var rows = new List<string>();
+        foreach (var table in Rows("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '__EF%' ORDER BY name", r => r.GetString(0)))
+        {
+            rows.AddRange(Rows($"SELECT name, type, \"notnull\", pk FROM pragma_table_info('{table}') ORDER BY name",
+                r => $"{table}.{r.GetString(0)} {r.GetString(1)} notnull={r.GetInt64(2)} pk={r.GetInt64(3)}"));
+            rows.AddRange(Rows($"SELECT il.name, il.\"unique\", group_concat(ii.name) FROM pragma_index_list('{table}') il JOIN pragma_index_info(il.name) ii GROUP BY il.name ORDER BY il.name",
+                r => $"{table} index {r.GetString(0)} unique={r.GetInt64(1)} ({r.GetString(2)})"));
+            rows.AddRange(Rows($"SELECT \"table\", \"from\", \"to\", on_delete FROM pragma_foreign_key_list('{table}') ORDER BY \"from\"",
+                r => $"{table} fk {r.GetString(1)} -> {r.GetString(0)}.{r.GetString(2)} {r.GetString(3)}"));
         }
         return rows;
     }
@@ -44,9 +72,9 @@ public sealed class SchemaTests : IDisposable
     [Fact]
     public void Migrations_MatchTheModel()
     {
-        using var migrated = Context("migrated.db");
+        using var migrated = Context();
         migrated.Database.Migrate();
-        using var created = Context("created.db");
+        using var created = Context();
         created.Database.EnsureCreated();
         var fromMigrations = Describe(migrated);
         fromMigrations.ShouldNotBeEmpty();
@@ -56,16 +84,17 @@ public sealed class SchemaTests : IDisposable
     [Fact]
     public void Upgrade_FromEachPreviousMigration_KeepsRows()
     {
-        using var db = Context("upgrade.db");
+        using var db = Context();
         var migrations = db.GetService<IMigrationsAssembly>().Migrations.Keys.OrderBy(k => k).ToList();
         var migrator = db.GetService<IMigrator>();
         migrator.Migrate(migrations[0]);
+        // Quoted names and TRUE/FALSE: the same statements on SQLite and PostgreSQL.
         db.Database.ExecuteSqlRaw("""
-            INSERT INTO applications (Id, Name, ClientId, SecretHash, SecretProtected, CreatedAt) VALUES ('app_1', 'Kept', 'ci_1', 'h1', 'p1', 0);
-            INSERT INTO accounts (Id, ApplicationId, Name, Tzid, AccessTokenHash, CreatedAt) VALUES ('acc_1', 'app_1', 'Ann', 'Europe/London', 'th1', 0);
-            INSERT INTO calendars (Id, ApplicationId, AccountId, Name, IsPrimary, CreatedAt) VALUES ('cal_1', 'app_1', 'acc_1', 'Work', 1, 0);
-            INSERT INTO events (Id, ApplicationId, CalendarId, EventId, Summary, Start, "End", Tzid, Transparent, CreatedAt, UpdatedAt)
-              VALUES ('evt_1', 'app_1', 'cal_1', 'e1', 'Kept event', 17745840000000000, 17745876000000000, 'Etc/UTC', 0, 0, 0);
+            INSERT INTO "applications" ("Id", "Name", "ClientId", "SecretHash", "SecretProtected", "CreatedAt") VALUES ('app_1', 'Kept', 'ci_1', 'h1', 'p1', 0);
+            INSERT INTO "accounts" ("Id", "ApplicationId", "Name", "Tzid", "AccessTokenHash", "CreatedAt") VALUES ('acc_1', 'app_1', 'Ann', 'Europe/London', 'th1', 0);
+            INSERT INTO "calendars" ("Id", "ApplicationId", "AccountId", "Name", "IsPrimary", "CreatedAt") VALUES ('cal_1', 'app_1', 'acc_1', 'Work', TRUE, 0);
+            INSERT INTO "events" ("Id", "ApplicationId", "CalendarId", "EventId", "Summary", "Start", "End", "Tzid", "Transparent", "CreatedAt", "UpdatedAt")
+              VALUES ('evt_1', 'app_1', 'cal_1', 'e1', 'Kept event', 17745840000000000, 17745876000000000, 'Etc/UTC', FALSE, 0, 0);
             """);
         migrator.Migrate();
         db.Database.GetAppliedMigrations().ShouldBe(migrations);
@@ -79,7 +108,6 @@ public sealed class SchemaTests : IDisposable
 
     public void Dispose()
     {
-        SqliteConnection.ClearAllPools();
-        try { Directory.Delete(folder, recursive: true); } catch (IOException) { }
+        foreach (var database in databases) database.Dispose();
     }
 }

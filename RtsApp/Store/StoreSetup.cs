@@ -3,10 +3,21 @@ using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Storage;
+using Npgsql;
 using System.Xml.Linq;
 using RtsApp.Infrastructure;
 
 namespace RtsApp.Store;
+
+/// <summary>The values of <c>Rts:Database:Provider</c>.</summary>
+public static class DatabaseProviders
+{
+    public const string Sqlite = "Sqlite";
+    /// <summary>PostgreSQL through Npgsql: what several RtsApp processes behind a load balancer share.</summary>
+    public const string Postgres = "Postgres";
+}
 
 public static class StoreSetup
 {
@@ -15,22 +26,34 @@ public static class StoreSetup
         services.AddDbContextFactory<RtsDbContext>((sp, o) =>
         {
             var config = sp.GetRequiredService<IConfiguration>();
-            var provider = config[ConfigKeys.DatabaseProvider] ?? "Sqlite";
-            var connectionString = config.GetConnectionString(ConfigKeys.ConnectionStringName) ?? "Data Source=data/rts.db";
-            if (provider.Equals("Postgres", StringComparison.OrdinalIgnoreCase))
-                o.UseNpgsql(connectionString);
-            else if (provider.Equals("Sqlite", StringComparison.OrdinalIgnoreCase))
-                o.UseSqlite(connectionString);
-            else
-                throw new InvalidOperationException($"{ConfigKeys.DatabaseProvider} must be Sqlite or Postgres, not '{provider}'.");
-            // Migrations are hand-written without a model snapshot; SchemaTests proves model and migrations agree.
-            o.ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
+            o.UseRtsDatabase(
+                config[ConfigKeys.DatabaseProvider] ?? DatabaseProviders.Sqlite,
+                config.GetConnectionString(ConfigKeys.ConnectionStringName) ?? "Data Source=data/rts.db");
         });
         services.AddDataProtection().SetApplicationName("RtsApp");
         services.AddOptions<KeyManagementOptions>()
             .Configure<IDbContextFactory<RtsDbContext>>((o, db) => o.XmlRepository = new DatabaseXmlRepository(db));
         return services;
     }
+
+    /// <summary>Points the context at <paramref name="provider"/> (<see cref="DatabaseProviders"/>, any case).</summary>
+    public static TBuilder UseRtsDatabase<TBuilder>(this TBuilder o, string provider, string connectionString)
+        where TBuilder : DbContextOptionsBuilder
+    {
+        if (provider.Equals(DatabaseProviders.Postgres, StringComparison.OrdinalIgnoreCase))
+            o.UseNpgsql(connectionString);
+        else if (provider.Equals(DatabaseProviders.Sqlite, StringComparison.OrdinalIgnoreCase))
+            o.UseSqlite(connectionString);
+        else
+            throw new InvalidOperationException(
+                $"{ConfigKeys.DatabaseProvider} must be {DatabaseProviders.Sqlite} or {DatabaseProviders.Postgres}, not '{provider}'.");
+        // Migrations are hand-written without a model snapshot; SchemaTests proves model and migrations agree.
+        o.ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
+        return o;
+    }
+
+    /// <summary>Any constant shared by every RtsApp process: the key of the PostgreSQL advisory lock around migrating.</summary>
+    private const long MigrationLockKey = 0x5254_5341_7070; // "RTSApp"
 
     /// <summary>Creates the SQLite folder when needed and applies pending migrations, keeping existing data.</summary>
     public static void MigrateRtsStore(this IServiceProvider services)
@@ -41,10 +64,32 @@ public static class StoreSetup
             var path = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(db.Database.GetConnectionString()).DataSource;
             var folder = Path.GetDirectoryName(Path.GetFullPath(path));
             if (!string.IsNullOrEmpty(folder)) Directory.CreateDirectory(folder);
-        }
-        db.Database.Migrate();
-        if (db.Database.IsSqlite())
+            db.Database.Migrate();
             db.Database.ExecuteSqlRaw("PRAGMA journal_mode=WAL;");
+            return;
+        }
+        // EF Core's own migration lock on PostgreSQL lasts one migration's transaction, so processes starting together
+        // can each decide to apply the same later migration. A session lock held across the whole run serializes them:
+        // the first applies everything, the others then find nothing pending.
+        // As Migrate would, create a missing database first (the lock needs a connection to it); if another process
+        // wins that race, its database will do.
+        var creator = db.GetService<IRelationalDatabaseCreator>();
+        if (!creator.Exists())
+        {
+            try { creator.Create(); }
+            catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.DuplicateDatabase or PostgresErrorCodes.UniqueViolation) { }
+        }
+        db.Database.OpenConnection();
+        try
+        {
+            db.Database.ExecuteSql($"SELECT pg_advisory_lock({MigrationLockKey})");
+            db.Database.Migrate();
+        }
+        finally
+        {
+            db.Database.ExecuteSql($"SELECT pg_advisory_unlock({MigrationLockKey})");
+            db.Database.CloseConnection();
+        }
     }
 
     private sealed class DatabaseXmlRepository(IDbContextFactory<RtsDbContext> factory) : IXmlRepository
