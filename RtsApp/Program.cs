@@ -5,6 +5,8 @@ using RtsApp.Infrastructure;
 using RtsApp.Store;
 
 var builder = WebApplication.CreateBuilder(args);
+// Serves the build's static assets (scoped CSS bundle, wwwroot/lib) in every environment when run from a build, not only Development.
+builder.WebHost.UseStaticWebAssets();
 if (AppsCommand.IsCli(args))
     builder.Logging.ClearProviders().AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
 

@@ -84,6 +84,9 @@ public sealed class ErrorsTests : IClassFixture<RtsAppFactory>
         home.ShouldContain("/admin");
         home.ShouldContain("/openapi/v1.json");
         home.ShouldNotContain("blazor.web.js");
+        var stylesheets = System.Text.RegularExpressions.Regex.Matches(home, "href=\"([^\"]+\\.css)\"").Select(m => m.Groups[1].Value).ToList();
+        stylesheets.Count.ShouldBe(3);
+        foreach (var css in stylesheets) (await client.GetAsync("/" + css)).StatusCode.ShouldBe(HttpStatusCode.OK, css);
         (await client.GetStringAsync("/openapi/v1.json")).ShouldContain("/v1/calendars/{calendarId}/events");
         (await client.GetAsync("/no-such-page")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
     }
