@@ -12,5 +12,6 @@ public static class ConfigKeys
     public const string CallbackAllowPrivateNetworks = "Rts:Callbacks:AllowPrivateNetworks";
     public const string CallbackTimeout = "Rts:Callbacks:Timeout";
     public const string CallbackPollInterval = "Rts:Callbacks:PollInterval";
+    public const string CallbackLeaseDuration = "Rts:Callbacks:LeaseDuration";
     public const string AdminPassword = "Rts:Admin:Password";
 }

@@ -212,11 +212,11 @@ public sealed class CallbackDeliveryTests(CallbackAppFixture fixture) : IClassFi
         var delivery = await App.EnqueueAsync(appId, "http://127.0.0.1:9/never", Payload, createdAt: later);
 
         await using var db = App.Db();
-        (await CallbackWorker.TryClaimAsync(db, delivery.Id, "a", later - Duration.FromSeconds(1), default)).ShouldBeFalse(); // not due yet
-        (await CallbackWorker.TryClaimAsync(db, delivery.Id, "a", later, default)).ShouldBeTrue();
-        (await CallbackWorker.TryClaimAsync(db, delivery.Id, "b", later + Duration.FromSeconds(59), default)).ShouldBeFalse();
+        (await CallbackWorker.TryClaimAsync(db, delivery.Id, "a", later - Duration.FromSeconds(1), CallbackOptions.DefaultLeaseDuration, default)).ShouldBeFalse(); // not due yet
+        (await CallbackWorker.TryClaimAsync(db, delivery.Id, "a", later, CallbackOptions.DefaultLeaseDuration, default)).ShouldBeTrue();
+        (await CallbackWorker.TryClaimAsync(db, delivery.Id, "b", later + Duration.FromSeconds(59), CallbackOptions.DefaultLeaseDuration, default)).ShouldBeFalse();
         (await App.DeliveryAsync(delivery.Id)).LeaseOwner.ShouldBe("a");
-        (await CallbackWorker.TryClaimAsync(db, delivery.Id, "b", later + CallbackOptions.LeaseDuration + Duration.FromSeconds(1), default)).ShouldBeTrue();
+        (await CallbackWorker.TryClaimAsync(db, delivery.Id, "b", later + CallbackOptions.DefaultLeaseDuration + Duration.FromSeconds(1), CallbackOptions.DefaultLeaseDuration, default)).ShouldBeTrue();
         (await App.DeliveryAsync(delivery.Id)).LeaseOwner.ShouldBe("b");
     }
 }

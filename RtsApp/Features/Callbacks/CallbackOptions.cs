@@ -21,7 +21,11 @@ public sealed record CallbackOptions
 
     /// <summary>How long a claimed delivery belongs to one worker; longer than any attempt can take, so a live
     /// worker never loses it, short enough that a crashed process's deliveries are soon picked up elsewhere.</summary>
-    public static readonly Duration LeaseDuration = Duration.FromSeconds(60);
+    public static readonly Duration DefaultLeaseDuration = Duration.FromSeconds(60);
+
+    /// <summary><see cref="DefaultLeaseDuration"/> unless <c>Rts:Callbacks:LeaseDuration</c> says otherwise; always longer
+    /// than <see cref="Timeout"/>, so a live worker's attempt ends before anyone else may take the delivery.</summary>
+    public Duration LeaseDuration { get; init; } = DefaultLeaseDuration;
 
     /// <summary>The delay after the n-th failed attempt is <c>RetryDelays[n-1]</c>; a failure after the last one is final.</summary>
     public IReadOnlyList<Duration> RetryDelays { get; init; } = DefaultRetryDelays;
@@ -33,13 +37,20 @@ public sealed record CallbackOptions
     /// private-network targets are then allowed.</summary>
     public bool AllowPrivateNetworks { get; init; }
 
-    public static CallbackOptions From(IConfiguration config, IHostEnvironment environment) => new()
+    public static CallbackOptions From(IConfiguration config, IHostEnvironment environment)
     {
-        RetryDelays = ReadDelays(config.GetSection(ConfigKeys.CallbackRetryDelays)) ?? DefaultRetryDelays,
-        Timeout = ReadPositive(config, ConfigKeys.CallbackTimeout) ?? TimeSpan.FromSeconds(10),
-        PollInterval = ReadPositive(config, ConfigKeys.CallbackPollInterval) ?? TimeSpan.FromSeconds(1),
-        AllowPrivateNetworks = environment.IsDevelopment() || config.GetValue(ConfigKeys.CallbackAllowPrivateNetworks, false),
-    };
+        var options = new CallbackOptions
+        {
+            RetryDelays = ReadDelays(config.GetSection(ConfigKeys.CallbackRetryDelays)) ?? DefaultRetryDelays,
+            Timeout = ReadPositive(config, ConfigKeys.CallbackTimeout) ?? TimeSpan.FromSeconds(10),
+            PollInterval = ReadPositive(config, ConfigKeys.CallbackPollInterval) ?? TimeSpan.FromSeconds(1),
+            LeaseDuration = ReadPositive(config, ConfigKeys.CallbackLeaseDuration) is { } lease ? Duration.FromTimeSpan(lease) : DefaultLeaseDuration,
+            AllowPrivateNetworks = environment.IsDevelopment() || config.GetValue(ConfigKeys.CallbackAllowPrivateNetworks, false),
+        };
+        if (options.LeaseDuration <= Duration.FromTimeSpan(options.Timeout))
+            throw new InvalidOperationException($"{ConfigKeys.CallbackLeaseDuration} must be longer than {ConfigKeys.CallbackTimeout}.");
+        return options;
+    }
 
     /// <summary>When to try again after <paramref name="attempts"/> failed attempts, or null when the delivery has
     /// failed for good (schedule exhausted or the 24-hour window over). Jitter is ±20 % of the scheduled delay

@@ -8,7 +8,7 @@ namespace RtsApp.Features.Callbacks;
 
 /// <summary>Sends the outbox. Everything it knows is in the database, so it survives restarts, and any number of
 /// processes on one database share the work: a delivery is sent only by the worker holding its lease, taken with one
-/// conditional UPDATE (<see cref="TryClaimAsync"/>) and expiring after <see cref="CallbackOptions.LeaseDuration"/> if
+/// conditional UPDATE (<see cref="TryClaimAsync"/>) and expiring after the configured <see cref="CallbackOptions.LeaseDuration"/> if
 /// that worker dies. "Due" is judged by the injected <see cref="IClock"/>; the polling sleep is real time.</summary>
 public sealed partial class CallbackWorker(
     IDbContextFactory<RtsDbContext> dbFactory, CallbackSender sender, ApplicationsHandler applications,
@@ -51,7 +51,7 @@ public sealed partial class CallbackWorker(
             var now = clock.GetCurrentInstant();
             var due = await Claimable(db.CallbackDeliveries, now).OrderBy(d => d.NextAttemptAt).Select(d => d.Id).Take(BatchSize).ToListAsync(stop);
             foreach (var id in due)
-                if (await TryClaimAsync(db, id, Owner, now, stop)) claimed.Add(id);
+                if (await TryClaimAsync(db, id, Owner, now, options.LeaseDuration, stop)) claimed.Add(id);
         }
         await Parallel.ForEachAsync(claimed, new ParallelOptions { MaxDegreeOfParallelism = MaxConcurrentSends, CancellationToken = stop },
             async (id, ct) => await AttemptAsync(id, ct));
@@ -64,9 +64,9 @@ public sealed partial class CallbackWorker(
 
     /// <summary>Takes the lease on one delivery with a single conditional UPDATE, atomic on SQLite and PostgreSQL
     /// alike: of several workers racing for it, exactly one sees one row updated.</summary>
-    internal static async Task<bool> TryClaimAsync(RtsDbContext db, string id, string owner, Instant now, CancellationToken ct)
+    internal static async Task<bool> TryClaimAsync(RtsDbContext db, string id, string owner, Instant now, Duration lease, CancellationToken ct)
     {
-        Instant? leaseUntil = now + CallbackOptions.LeaseDuration;
+        Instant? leaseUntil = now + lease;
         var updated = await Claimable(db.CallbackDeliveries.Where(d => d.Id == id), now)
             .ExecuteUpdateAsync(s => s.SetProperty(d => d.LeaseOwner, owner).SetProperty(d => d.LeaseUntil, leaseUntil), ct);
         return updated == 1;
