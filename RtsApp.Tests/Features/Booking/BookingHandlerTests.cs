@@ -39,6 +39,39 @@ public sealed class BookingHandlerTests(RtsAppFactory factory) : IClassFixture<R
     }
 
     [Fact]
+    public async Task GetPage_AlignsInTheDisplayZone_UnlessAvailabilityHasATzid()
+    {
+        var w = await World();
+        // Kathmandu is UTC+05:45: its wall-clock :00 and :30 are :15 and :45 in UTC.
+        var body = w.Scheduling();
+        body["tzid"] = "Asia/Kathmandu";
+        var display = await w.CreateAsync(body);
+        (await w.Booking.GetPageAsync(display.Token, default))!.Times.Select(t => Utc(t.Start))
+            .ShouldBe(["2026-03-27T09:15:00Z", "2026-03-27T09:45:00Z"]);
+        (await w.Booking.BookAsync(display.Token, Nine, null, default)).ShouldBeOfType<BookingResult.Taken>();
+
+        body["availability"]!["tzid"] = "Etc/UTC";
+        var utc = await w.CreateAsync(body);
+        (await w.Booking.GetPageAsync(utc.Token, default))!.Times.Select(t => Utc(t.Start))
+            .ShouldBe(["2026-03-27T09:00:00Z", "2026-03-27T09:30:00Z", "2026-03-27T10:00:00Z"]);
+    }
+
+    [Fact]
+    public async Task GetPageAndBook_ApplyTheTopLevelMinimumNotice()
+    {
+        var w = await World();
+        var body = w.Scheduling();
+        body["minimum_notice"] = new JsonObject { ["hours"] = 2 };
+        var link = await w.CreateAsync(body);
+        using (w.ClockAt(Nine - Duration.FromHours(1)))
+        {
+            (await w.Booking.GetPageAsync(link.Token, default))!.Times.Select(t => t.Start).ShouldBe([Ten]);
+            (await w.Booking.BookAsync(link.Token, Nine, null, default)).ShouldBeOfType<BookingResult.Taken>();
+            (await w.Booking.BookAsync(link.Token, Ten, null, default)).ShouldBeOfType<BookingResult.Booked>();
+        }
+    }
+
+    [Fact]
     public async Task GetPage_UnknownToken_IsNull()
     {
         var w = await World();
