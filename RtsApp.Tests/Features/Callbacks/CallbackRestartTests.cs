@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using NodaTime;
 using RtsApp.Features.Callbacks;
@@ -10,22 +9,16 @@ namespace RtsApp.Tests.Features.Callbacks;
 
 /// <summary>Deliveries outlive the process that queued them, and targets inside the network are refused outside
 /// Development. Each test builds its own app(s).</summary>
-public sealed class CallbackRestartTests : IDisposable
+public sealed class CallbackRestartTests
 {
-    private readonly string folder = Directory.CreateTempSubdirectory("rts-callbacks-").FullName;
-
-    public void Dispose()
-    {
-        SqliteConnection.ClearAllPools();
-        try { Directory.Delete(folder, recursive: true); } catch (IOException) { }
-    }
-
     [Fact]
     public async Task Delivery_QueuedWhileNoWorkerRuns_SentByTheNextProcess()
     {
         await using var receiver = await CallbackReceiver.StartAsync();
+        // One database for both processes, on the run's provider.
+        using var shared = TestDatabase.Create();
         var settings = CallbackTestApp.Settings();
-        settings["ConnectionStrings:Rts"] = $"Data Source={Path.Combine(folder, "shared.db")}";
+        foreach (var (key, value) in shared.Settings) settings[key] = value;
 
         string appId, secret;
         using (var first = RtsAppFactory.With(settings))
@@ -35,7 +28,7 @@ public sealed class CallbackRestartTests : IDisposable
         }
 
         string deliveryId;
-        await using (var db = new RtsDbContext(new DbContextOptionsBuilder<RtsDbContext>().UseSqlite(settings["ConnectionStrings:Rts"]).Options))
+        await using (var db = shared.Context())
         {
             deliveryId = CallbackOutbox.Enqueue(db, appId, "sch_restart", CallbackKinds.Completed, receiver.Url, new { Restart = true }, RtsAppFactory.DefaultNow).Id;
             await db.SaveChangesAsync();

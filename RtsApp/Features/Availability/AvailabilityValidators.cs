@@ -23,7 +23,7 @@ public static class AvailabilityLimits
 
     internal static bool WithinWindow(List<PeriodRequest>? periods)
     {
-        var valid = periods?.Where(p => p.Start is not null && p.End is not null).ToList() ?? [];
+        var valid = periods?.Where(p => p is not null && p.Start is not null && p.End is not null).ToList() ?? [];
         return valid.Count == 0 || valid.Max(p => p.End!.Value) - valid.Min(p => p.Start!.Value) <= MaxWindow;
     }
 }
@@ -43,14 +43,14 @@ public sealed class GroupValidator : AbstractValidator<GroupRequest>
 {
     public GroupValidator()
     {
-        RuleFor(x => x.Members).NotEmpty().WithMessage("required")
+        RuleFor(x => x.Members).Cascade(CascadeMode.Stop).NotEmpty().WithMessage("required")
             .Must(m => m!.Count <= AvailabilityLimits.MaxMembers).WithMessage($"at most {AvailabilityLimits.MaxMembers} members");
-        RuleForEach(x => x.Members).ChildRules(member =>
+        RuleForEach(x => x.Members).NotNull().WithMessage("required").ChildRules(member =>
         {
             member.RuleFor(m => m.Sub).NotEmpty().WithMessage("required");
             member.RuleFor(m => m.AvailablePeriods).Must(p => p!.Count <= AvailabilityLimits.MaxPeriods)
                 .When(m => m.AvailablePeriods is not null).WithMessage($"at most {AvailabilityLimits.MaxPeriods} periods");
-            member.RuleForEach(m => m.AvailablePeriods).SetValidator(new PeriodValidator());
+            member.RuleForEach(m => m.AvailablePeriods).NotNull().WithMessage("required").SetValidator(new PeriodValidator());
             member.RuleFor(m => m.CalendarIds).Must(c => c!.All(id => !string.IsNullOrEmpty(id)))
                 .When(m => m.CalendarIds is not null).WithMessage("must be calendar ids");
         });
@@ -64,10 +64,10 @@ internal static class SharedRules
 {
     public static void Participants<T>(AbstractValidator<T> v, Func<T, List<GroupRequest>?> participants)
     {
-        v.RuleFor(x => participants(x)).NotEmpty().WithMessage("required")
+        v.RuleFor(x => participants(x)).Cascade(CascadeMode.Stop).NotEmpty().WithMessage("required")
             .Must(p => p!.Count <= AvailabilityLimits.MaxGroups).WithMessage($"at most {AvailabilityLimits.MaxGroups} groups")
             .OverridePropertyName("participants");
-        v.RuleForEach(x => participants(x)).SetValidator(new GroupValidator()).OverridePropertyName("participants");
+        v.RuleForEach(x => participants(x)).NotNull().WithMessage("required").SetValidator(new GroupValidator()).OverridePropertyName("participants");
     }
 
     public static void RequiredDuration<T>(AbstractValidator<T> v, System.Linq.Expressions.Expression<Func<T, Duration?>> duration)
@@ -89,7 +89,7 @@ internal static class SharedRules
             .WithMessage($"at most {AvailabilityLimits.MaxPeriods} periods").OverridePropertyName(name);
         v.RuleFor(x => periods(x)).Must(AvailabilityLimits.WithinWindow)
             .WithErrorCode("errors.window_too_large").WithMessage("all periods must lie within 35 days of the earliest start").OverridePropertyName(name);
-        v.RuleForEach(x => periods(x)).SetValidator(new PeriodValidator()).OverridePropertyName(name);
+        v.RuleForEach(x => periods(x)).NotNull().WithMessage("required").SetValidator(new PeriodValidator()).OverridePropertyName(name);
     }
 
     public static void Buffer<T>(AbstractValidator<T> v, System.Linq.Expressions.Expression<Func<T, BufferRequest?>> buffer)
@@ -136,9 +136,9 @@ public sealed class SequencedAvailabilityValidator : AbstractValidator<Sequenced
 {
     public SequencedAvailabilityValidator(bool stepEventsRequired = false)
     {
-        RuleFor(x => x.Sequence).NotEmpty().WithMessage("required")
+        RuleFor(x => x.Sequence).Cascade(CascadeMode.Stop).NotEmpty().WithMessage("required")
             .Must(s => s!.Count <= AvailabilityLimits.MaxSteps).WithMessage($"at most {AvailabilityLimits.MaxSteps} steps");
-        RuleForEach(x => x.Sequence).ChildRules(step =>
+        RuleForEach(x => x.Sequence).NotNull().WithMessage("required").ChildRules(step =>
         {
             SharedRules.Participants(step, s => s.Participants);
             SharedRules.RequiredDuration(step, s => s.RequiredDuration);

@@ -36,9 +36,12 @@ public abstract record BookingResult
 /// <summary>The scheduling page's logic (SPEC §7–8): offering times and booking one.
 /// <para>Concurrency: a booking's first statements bump <see cref="Account.BookingVersion"/> of every account the link
 /// involves, one row at a time in id order. On PostgreSQL those are row locks held to commit, so two bookings that share
-/// a member run one after the other, across processes, without deadlock (same order); on SQLite the first write takes
-/// the database's single write lock. Only after that does the booking re-read events and re-check the chosen time with
-/// the same loader and engine as the page, so the loser of a race sees the winner's events and books nothing.</para></summary>
+/// a member run one after the other, across processes, without deadlock (same order), and under READ COMMITTED the
+/// re-check after the wait sees what the winner committed. On SQLite, Microsoft.Data.Sqlite begins the transaction with
+/// BEGIN IMMEDIATE, so the database's single write lock is taken before anything is read (waiting, not failing, while
+/// another booking holds it). Only after that does the booking re-read events and re-check the chosen time with the
+/// same loader and engine as the page, so the loser of a race sees the winner's events and books nothing.
+/// BookingConcurrencyTests proves this on both providers (and fails on PostgreSQL without the bumps).</para></summary>
 public sealed class BookingHandler(IDbContextFactory<RtsDbContext> dbFactory, IClock clock, ILogger<BookingHandler> log)
 {
     private sealed record Loaded(SchedulingLink Link, LinkRequest Request, bool Sequencing);

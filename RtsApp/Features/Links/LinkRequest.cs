@@ -111,12 +111,13 @@ public sealed class LinkRequestValidator : AbstractValidator<LinkRequest>
         else
             RuleFor(x => x.Availability!).SetValidator(new AvailabilityValidator(allowResponseFormat: false)).OverridePropertyName("availability");
         RuleFor(x => x.TargetCalendars).NotEmpty().WithMessage("required");
-        RuleForEach(x => x.TargetCalendars).ChildRules(t =>
+        RuleForEach(x => x.TargetCalendars).NotNull().WithMessage("required").ChildRules(t =>
         {
             t.RuleFor(c => c.Sub).NotEmpty().WithMessage("required");
             t.RuleFor(c => c.CalendarId).NotEmpty().WithMessage("required");
         });
-        RuleFor(x => x.Oauth!.RedirectUri).NotEmpty()
+        // Not x.Oauth!.RedirectUri: FluentValidation evaluates the expression even when oauth is absent.
+        RuleFor(x => x.Oauth == null ? null : x.Oauth.RedirectUri).NotEmpty()
             .When(x => string.IsNullOrEmpty(x.RedirectUrls?.CompletedUrl))
             .WithMessage("oauth.redirect_uri or redirect_urls.completed_url is required").OverridePropertyName("oauth.redirect_uri");
         RuleFor(x => x.Oauth!.RedirectUri).Must(IsWebUrl).When(x => !string.IsNullOrEmpty(x.Oauth?.RedirectUri))
