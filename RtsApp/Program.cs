@@ -1,5 +1,6 @@
 using RtsApp.Cli;
 using RtsApp.Components;
+using RtsApp.Features.Booking;
 using RtsApp.Features.Callbacks;
 using RtsApp.Infrastructure;
 using RtsApp.Store;
@@ -35,6 +36,7 @@ app.MapStaticAssets();
 app.MapHealthChecks("/healthz");
 app.MapOpenApi();
 app.MapRtsApi();
+app.MapSchedulingPage();
 app.MapRazorComponents<App>();
 
 app.Run();

@@ -1,0 +1,248 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Mvc.Testing;
+using NodaTime;
+using RtsApp.Tests.Infrastructure;
+using static RtsApp.Tests.Components.Scheduling.SchedulingLinks;
+
+namespace RtsApp.Tests.Components.Scheduling;
+
+/// <summary>The scheduling page over HTTP (SPEC §7): the markup a browser without JavaScript gets, and the forms' effects.</summary>
+public sealed class SchedulingPageTests(RtsAppFactory factory) : IClassFixture<RtsAppFactory>
+{
+    private readonly HttpClient http = factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+
+    private async Task<TestLink> LinkAsync(Action<JsonObject, string>? customize = null) => await CreateAsync(await factory.CreateApiClientAsync(), customize);
+
+    [Fact]
+    public async Task OpenPage_OffersTheAvailabilityApisOverlappingSlots_GroupedByDay()
+    {
+        var link = await LinkAsync();
+        await BusyAsync(link, "2026-03-23T09:30:00Z", "2026-03-23T10:15:00Z");
+        var query = Availability(link.Sub);
+        query["response_format"] = "overlapping_slots";
+        var api = await link.Api.PostOkAsync("/v1/availability", query.ToJsonString());
+        var expected = api["available_slots"]!.AsArray().Select(s => s!["start"]!.GetValue<string>()).ToArray();
+
+        var doc = await Html.GetAsync(http, link.Path + "?tz=Europe/London");
+
+        expected.Length.ShouldBeGreaterThan(2);
+        Html.SlotStarts(doc).ShouldBe(expected);
+        doc.QuerySelector("h1")!.TextContent.ShouldBe(Summary);
+        doc.Title.ShouldNotBeNull().ShouldContain(Summary);
+        doc.QuerySelectorAll(".day-group h3").Select(h => h.TextContent).ShouldBe(["Monday 23 March 2026", "Tuesday 24 March 2026"]);
+        doc.QuerySelector("main")!.TextContent.ShouldContain("30 minutes");
+        doc.QuerySelector("main")!.TextContent.ShouldContain("Video call");
+        doc.QuerySelector("a[href='/admin']").ShouldBeNull();
+        doc.QuerySelector("script[src*='blazor']").ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task ZoneSwitch_ChangesShownTimes_NotSlotStarts()
+    {
+        var link = await LinkAsync();
+        var london = await Html.GetAsync(http, link.Path + "?tz=Europe/London");
+        var newYork = await Html.GetAsync(http, link.Path + "?tz=America/New_York");
+
+        Html.SlotStarts(newYork).ShouldBe(Html.SlotStarts(london));
+        var first = $"button[data-slot-start='2026-03-23T09:00:00Z']";
+        london.QuerySelector(first)!.TextContent.ShouldContain("09:00");
+        newYork.QuerySelector(first)!.TextContent.ShouldContain("05:00");
+        newYork.QuerySelector("select[name=tz] option[selected]")!.GetAttribute("value").ShouldBe("America/New_York");
+        london.QuerySelector("form[data-zone-switch] button[type=submit]")!.TextContent.ShouldBe("Show times");
+    }
+
+    [Fact]
+    public async Task UnknownZone_FallsBackToTheDisplayZone()
+    {
+        var link = await LinkAsync();
+        var doc = await Html.GetAsync(http, link.Path + "?tz=Mars/Olympus");
+        doc.QuerySelector("select[name=tz] option[selected]")!.GetAttribute("value").ShouldBe("Europe/London");
+    }
+
+    [Theory]
+    [InlineData("h", "1:00 PM")]
+    [InlineData("H", "13:00")]
+    public async Task HourFormat_FollowsTheLink(string hourFormat, string shown)
+    {
+        var link = await LinkAsync((body, _) => body["formatting"] = new JsonObject { ["hour_format"] = hourFormat });
+        var doc = await Html.GetAsync(http, link.Path + "?tz=Europe/London");
+        doc.QuerySelector("button[data-slot-start='2026-03-24T13:00:00Z']")!.TextContent.ShouldContain(shown);
+    }
+
+    [Fact]
+    public async Task PickingATime_ShowsConfirmationWithAntiforgeryForm()
+    {
+        var link = await LinkAsync();
+        var doc = await Html.GetAsync(http, link.Path + "?start=2026-03-23T10:00:00Z&tz=America/New_York");
+
+        var form = doc.QuerySelector("form[method=post]:has(button[data-action=confirm])").ShouldNotBeNull();
+        form.QuerySelector("input[name=__RequestVerificationToken]").ShouldNotBeNull();
+        form.QuerySelector("input[name='Confirm.Start']")!.GetAttribute("value").ShouldBe("2026-03-23T10:00:00Z");
+        doc.QuerySelector(".chosen-time")!.TextContent.ShouldContain("06:00 – 06:30");
+        doc.QuerySelector("a[href*='tz=America']")!.TextContent.ShouldBe("Choose another time");
+        Html.SlotStarts(doc).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Confirm_WithoutAntiforgeryToken_IsRejected_AndBooksNothing()
+    {
+        var link = await LinkAsync();
+        var doc = await Html.GetAsync(http, link.Path + "?start=2026-03-23T10:00:00Z");
+        var form = doc.QuerySelector("form:has(button[data-action=confirm])")!;
+
+        var response = await Html.SubmitAsync(http, form, "__RequestVerificationToken");
+
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await StatusAsync(link)).ShouldBe("open");
+    }
+
+    [Fact]
+    public async Task Confirm_Books_AndRedirects303ToCompletedUrlWithToken()
+    {
+        var link = await LinkAsync();
+        var doc = await Html.GetAsync(http, link.Path + "?start=2026-03-23T10:00:00Z&tz=Europe/London");
+
+        var response = await Html.SubmitAsync(http, doc.QuerySelector("form:has(button[data-action=confirm])")!);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.SeeOther);
+        response.Headers.Location!.ToString().ShouldBe("https://app.example/done?token=" + link.Token);
+        (await StatusAsync(link)).ShouldBe("completed");
+        (await EventsAsync(link)).Select(e => e!["start"]!.ToString()).ShouldBe(["2026-03-23T10:00:00Z"]);
+    }
+
+    [Fact]
+    public async Task Confirm_WithoutRedirect_ShowsTheBookedTimeAndIcsDownload()
+    {
+        var link = await LinkAsync();
+        await StripRedirectsAsync(factory, link);
+        var doc = await Html.GetAsync(http, link.Path + "?start=2026-03-23T10:00:00Z&tz=America/New_York");
+
+        var response = await Html.SubmitAsync(http, doc.QuerySelector("form:has(button[data-action=confirm])")!);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.SeeOther);
+        response.Headers.Location!.ToString().ShouldBe(link.Path);
+        var booked = await Html.GetAsync(http, link.Path);
+        booked.QuerySelector("#booked-heading").ShouldNotBeNull();
+        // Shown in the zone the person booked in.
+        booked.QuerySelector(".chosen-time")!.TextContent.ShouldContain("06:00 – 06:30");
+        booked.QuerySelector("a[href$='/event.ics']")!.TextContent.ShouldBe("Add to calendar (.ics)");
+        Html.SlotStarts(booked).ShouldBeEmpty();
+        booked.QuerySelector("[data-action]").ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task Confirm_TakenMeanwhile_SaysSo_ShowsCurrentTimes_BooksNothing()
+    {
+        var link = await LinkAsync();
+        var doc = await Html.GetAsync(http, link.Path + "?start=2026-03-23T10:00:00Z");
+        await BusyAsync(link, "2026-03-23T10:00:00Z", "2026-03-23T10:30:00Z");
+
+        var response = await Html.SubmitAsync(http, doc.QuerySelector("form:has(button[data-action=confirm])")!);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var taken = await Html.ParseAsync(response);
+        taken.QuerySelector("[role=status]")!.TextContent.ShouldContain("just taken");
+        Html.SlotStarts(taken).ShouldNotContain("2026-03-23T10:00:00Z");
+        Html.SlotStarts(taken).ShouldContain("2026-03-23T09:00:00Z");
+        (await StatusAsync(link)).ShouldBe("open");
+        (await EventsAsync(link)).Select(e => e!["event_id"]!.ToString()).ShouldBe(["busy"]);
+    }
+
+    [Fact]
+    public async Task PickingATimeNoLongerOffered_SaysSo_AndShowsTheTimes()
+    {
+        var link = await LinkAsync();
+        var doc = await Html.GetAsync(http, link.Path + "?start=2026-03-23T11:00:00Z");
+        doc.QuerySelector("[role=status]")!.TextContent.ShouldContain("no longer available");
+        doc.QuerySelector("[data-action=confirm]").ShouldBeNull();
+        Html.SlotStarts(doc).ShouldNotBeEmpty();
+    }
+
+    [Fact]
+    public async Task NoTimesSuitable_OnlyWhenConfigured_ThanksThePerson()
+    {
+        var plain = await LinkAsync();
+        (await Html.GetAsync(http, plain.Path)).QuerySelector("[data-action=no-times]").ShouldBeNull();
+
+        var link = await LinkAsync((body, _) => body["callback_urls"] = new JsonObject { ["no_times_suitable_url"] = "https://app.example/none" });
+        var doc = await Html.GetAsync(http, link.Path);
+        var response = await Html.SubmitAsync(http, doc.QuerySelector("form:has(button[data-action=no-times])")!);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.SeeOther);
+        var thanks = await Html.GetAsync(http, response.Headers.Location!.ToString());
+        thanks.QuerySelector("[role=status]")!.TextContent.ShouldContain("Thank you");
+        thanks.QuerySelector("[data-action=no-times]").ShouldBeNull();
+        (await StatusAsync(link)).ShouldBe("open");
+    }
+
+    [Fact]
+    public async Task UnknownToken_Is404Page()
+    {
+        var doc = await Html.GetAsync(http, "/rts/no-such-token", HttpStatusCode.NotFound);
+        doc.QuerySelector("h1")!.TextContent.ShouldBe("Not found");
+        (await http.GetAsync("/rts/no-such-token/event.ics")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task CompletedLink_ShowsTheBookedTime_AndServesIcs()
+    {
+        var link = await LinkAsync();
+        var doc = await Html.GetAsync(http, link.Path + "?start=2026-03-24T13:30:00Z&tz=Europe/London");
+        (await Html.SubmitAsync(http, doc.QuerySelector("form:has(button[data-action=confirm])")!)).StatusCode.ShouldBe(HttpStatusCode.SeeOther);
+
+        var completed = await Html.GetAsync(http, link.Path);
+        completed.QuerySelector(".chosen-time")!.TextContent.ShouldContain("Tuesday 24 March 2026");
+        completed.QuerySelector(".chosen-time")!.TextContent.ShouldContain("13:30 – 14:00");
+        // Picking a time on a completed link never leads to a confirmation.
+        (await Html.GetAsync(http, link.Path + "?start=2026-03-23T09:00:00Z")).QuerySelector("[data-action=confirm]").ShouldBeNull();
+
+        var ics = await http.GetAsync(link.Path + "/event.ics");
+        ics.StatusCode.ShouldBe(HttpStatusCode.OK);
+        ics.Content.Headers.ContentType!.MediaType.ShouldBe("text/calendar");
+        var body = await ics.Content.ReadAsStringAsync();
+        body.ShouldStartWith("BEGIN:VCALENDAR\r\n");
+        body.ShouldContain("DTSTART:20260324T133000Z\r\n");
+        body.ShouldContain("DTEND:20260324T140000Z\r\n");
+        body.ShouldContain("SUMMARY:" + Summary + "\r\n");
+    }
+
+    [Fact]
+    public async Task OpenLink_HasNoIcs()
+    {
+        var link = await LinkAsync();
+        (await http.GetAsync(link.Path + "/event.ics")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task DisabledLink_ShowsTheDisplayMessage_AndNeverBooks()
+    {
+        var link = await LinkAsync();
+        var confirm = await Html.GetAsync(http, link.Path + "?start=2026-03-23T10:00:00Z");
+        await link.Api.PostOkAsync($"/v1/real_time_scheduling/{link.Id}/disable", new { display_message = "The role has been filled." });
+
+        var doc = await Html.GetAsync(http, link.Path);
+        doc.QuerySelector("main")!.TextContent.ShouldContain("The role has been filled.");
+        Html.SlotStarts(doc).ShouldBeEmpty();
+
+        var response = await Html.SubmitAsync(http, confirm.QuerySelector("form:has(button[data-action=confirm])")!);
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await Html.ParseAsync(response)).QuerySelector("main")!.TextContent.ShouldContain("The role has been filled.");
+        (await StatusAsync(link)).ShouldBe("disabled");
+        (await EventsAsync(link)).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task ExpiredLink_SaysSo()
+    {
+        using var own = new RtsAppFactory();
+        var link = await CreateAsync(await own.CreateApiClientAsync());
+        own.Clock.Now = Instant.FromUtc(2026, 3, 25, 0, 0);
+
+        var doc = await Html.GetAsync(own.CreateClient(), link.Path);
+
+        doc.QuerySelector("#state-heading")!.TextContent.ShouldContain("expired");
+        Html.SlotStarts(doc).ShouldBeEmpty();
+        doc.QuerySelector("[data-action]").ShouldBeNull();
+    }
+}

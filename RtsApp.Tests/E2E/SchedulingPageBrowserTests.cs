@@ -1,0 +1,183 @@
+using System.Text.Json.Nodes;
+using Deque.AxeCore.Commons;
+using Deque.AxeCore.Playwright;
+using Microsoft.Playwright;
+using RtsApp.Tests.Components.Scheduling;
+using RtsApp.Tests.E2E.Infrastructure;
+using static Microsoft.Playwright.Assertions;
+
+namespace RtsApp.Tests.E2E;
+
+/// <summary>The scheduling page's selectors (SPEC §7's stable test contract plus the page's own landmarks).</summary>
+public static class SchedulingSelectors
+{
+    public const string Slot = "button[data-slot-start]";
+    public const string Option = "button[data-option-start]";
+    public const string Confirm = "[data-action=confirm]";
+    public const string Status = "[role=status]";
+    public const string ChosenTime = ".chosen-time";
+    public const string BookedHeading = "#booked-heading";
+    public const string ZoneSelect = "select[name=tz]";
+    public const string ShowTimes = "form[data-zone-switch] button[type=submit]";
+    public const string IcsLink = "a[href$='/event.ics']";
+    public static string SlotAt(string start) => $"button[data-slot-start='{start}']";
+}
+
+[Collection(LiveAppCollection.Name)]
+public sealed class SchedulingPageBrowserTests(LiveApp app)
+{
+    private const string First = "2026-03-23T09:00:00Z";
+
+    private async Task<TestLink> LinkAsync(Action<JsonObject, string>? customize = null, bool sequencing = false) =>
+        await SchedulingLinks.CreateAsync(await app.Factory.CreateApiClientAsync(), customize, sequencing);
+
+    private static async Task AssertAccessibleAsync(IPage page)
+    {
+        var result = await page.RunAxe();
+        var serious = result.Violations.Where(v => v.Impact is "serious" or "critical")
+            .Select(v => $"{v.Id} ({v.Impact}): {v.Help} — {string.Join(", ", v.Nodes.Select(n => n.Html))}").ToList();
+        serious.ShouldBeEmpty();
+    }
+
+    [Theory]
+    [InlineData(375)]
+    [InlineData(1280)]
+    public async Task Book_EndToEnd_ShowsConfirmation_CompletesLink_WritesEvent(int width)
+    {
+        var link = await LinkAsync();
+        await SchedulingLinks.StripRedirectsAsync(app.Factory, link);
+        var page = await app.NewPageAsync(width);
+
+        await page.GotoAsync(link.Path);
+        await Expect(page.Locator("h1")).ToHaveTextAsync(SchedulingLinks.Summary);
+        await Expect(page).ToHaveTitleAsync(new System.Text.RegularExpressions.Regex("choose a time"));
+        await AssertAccessibleAsync(page);
+        await LiveApp.ScreenshotAsync(page, $"scheduling-open-{width}");
+
+        await page.Locator(SchedulingSelectors.SlotAt("2026-03-23T10:00:00Z")).ClickAsync();
+        await Expect(page.Locator(SchedulingSelectors.ChosenTime)).ToContainTextAsync("10:00 – 10:30");
+        await AssertAccessibleAsync(page);
+        await LiveApp.ScreenshotAsync(page, $"scheduling-confirm-{width}");
+
+        await page.Locator(SchedulingSelectors.Confirm).ClickAsync();
+        await Expect(page.Locator(SchedulingSelectors.BookedHeading)).ToBeVisibleAsync();
+        await Expect(page.Locator(SchedulingSelectors.ChosenTime)).ToContainTextAsync("Monday 23 March 2026");
+        await Expect(page.Locator(SchedulingSelectors.IcsLink)).ToBeVisibleAsync();
+        await AssertAccessibleAsync(page);
+        await LiveApp.ScreenshotAsync(page, $"scheduling-completed-{width}");
+
+        (await SchedulingLinks.StatusAsync(link)).ShouldBe("completed");
+        var events = await SchedulingLinks.EventsAsync(link);
+        events.Select(e => (e!["event_id"]!.ToString(), e["start"]!.ToString())).ShouldBe([("interview-42", "2026-03-23T10:00:00Z")]);
+    }
+
+    [Fact]
+    public async Task Book_RedirectsToCompletedUrlWithToken()
+    {
+        var link = await LinkAsync((body, _) => body["redirect_urls"] = new JsonObject { ["completed_url"] = app.BaseUrl + "/" });
+        var page = await app.NewPageAsync();
+        await page.GotoAsync(link.Path);
+
+        await page.Locator(SchedulingSelectors.SlotAt(First)).ClickAsync();
+        await page.Locator(SchedulingSelectors.Confirm).ClickAsync();
+
+        await page.WaitForURLAsync(app.BaseUrl + "/?token=" + link.Token);
+        await Expect(page.Locator("h1")).ToHaveTextAsync("RtsApp");
+        (await SchedulingLinks.StatusAsync(link)).ShouldBe("completed");
+    }
+
+    [Fact]
+    public async Task TakenMeanwhile_SaysSo_AndBooksNothing()
+    {
+        var link = await LinkAsync();
+        var page = await app.NewPageAsync();
+        await page.GotoAsync(link.Path);
+        await page.Locator(SchedulingSelectors.SlotAt(First)).ClickAsync();
+        await Expect(page.Locator(SchedulingSelectors.Confirm)).ToBeVisibleAsync();
+
+        await SchedulingLinks.BusyAsync(link, First, "2026-03-23T09:30:00Z");
+        await page.Locator(SchedulingSelectors.Confirm).ClickAsync();
+
+        await Expect(page.Locator(SchedulingSelectors.Status)).ToContainTextAsync("just taken");
+        await Expect(page.Locator(SchedulingSelectors.SlotAt("2026-03-23T09:30:00Z"))).ToBeVisibleAsync();
+        await Expect(page.Locator(SchedulingSelectors.SlotAt(First))).ToHaveCountAsync(0);
+        (await SchedulingLinks.StatusAsync(link)).ShouldBe("open");
+        (await SchedulingLinks.EventsAsync(link)).Select(e => e!["event_id"]!.ToString()).ShouldBe(["busy"]);
+    }
+
+    [Fact]
+    public async Task ZoneSwitch_ShowsTimesInTheChosenZone()
+    {
+        var link = await LinkAsync();
+        var page = await app.NewPageAsync();
+        await page.GotoAsync(link.Path);
+        var first = page.Locator(SchedulingSelectors.SlotAt(First));
+        await Expect(first).ToContainTextAsync("09:00");
+        var starts = await page.Locator(SchedulingSelectors.Slot).EvaluateAllAsync<string[]>("bs => bs.map(b => b.dataset.slotStart)");
+
+        await page.Locator(SchedulingSelectors.ZoneSelect).SelectOptionAsync("America/New_York");
+        await page.Locator(SchedulingSelectors.ShowTimes).ClickAsync();
+
+        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("tz=America%2FNew_York"));
+        await Expect(first).ToContainTextAsync("05:00");
+        (await page.Locator(SchedulingSelectors.Slot).EvaluateAllAsync<string[]>("bs => bs.map(b => b.dataset.slotStart)")).ShouldBe(starts);
+        await LiveApp.ScreenshotAsync(page, "scheduling-zone-1280");
+    }
+
+    [Fact]
+    public async Task FirstVisit_ShowsTimesInTheBrowsersZone()
+    {
+        var link = await LinkAsync();
+        var page = await app.NewPageAsync(timeZone: "America/New_York");
+        await page.GotoAsync(link.Path);
+
+        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("tz=America%2FNew_York"));
+        await Expect(page.Locator(SchedulingSelectors.SlotAt(First))).ToContainTextAsync("05:00");
+        await Expect(page.Locator(SchedulingSelectors.ZoneSelect)).ToHaveValueAsync("America/New_York");
+    }
+
+    [Fact]
+    public async Task SequencingOption_BookedEndToEnd()
+    {
+        var link = await LinkAsync(sequencing: true);
+        await SchedulingLinks.StripRedirectsAsync(app.Factory, link);
+        var page = await app.NewPageAsync(375);
+        await page.GotoAsync(link.Path);
+
+        var option = page.Locator($"{SchedulingSelectors.Option}[data-option-start='{First}']");
+        await Expect(option).ToContainTextAsync("Technical interview");
+        await Expect(option).ToContainTextAsync("Culture chat");
+        await Expect(page.Locator(SchedulingSelectors.Slot)).ToHaveCountAsync(0);
+        await LiveApp.ScreenshotAsync(page, "scheduling-sequence-375");
+        await option.ClickAsync();
+        await Expect(page.Locator(SchedulingSelectors.ChosenTime)).ToContainTextAsync("10:00 – 10:30");
+        await page.Locator(SchedulingSelectors.Confirm).ClickAsync();
+
+        await Expect(page.Locator(SchedulingSelectors.BookedHeading)).ToBeVisibleAsync();
+        await Expect(page.Locator(SchedulingSelectors.ChosenTime)).ToContainTextAsync("Culture chat");
+        (await SchedulingLinks.StatusAsync(link)).ShouldBe("completed");
+        (await SchedulingLinks.EventsAsync(link)).Select(e => (e!["event_id"]!.ToString(), e["start"]!.ToString())).OrderBy(e => e.Item2)
+            .ShouldBe([("tech-round", First), ("culture-round", "2026-03-23T10:00:00Z")]);
+    }
+
+    [Fact]
+    public async Task WholeFlow_WorksWithJavaScriptOff()
+    {
+        var link = await LinkAsync((body, _) => body["redirect_urls"] = new JsonObject { ["completed_url"] = app.BaseUrl + "/" });
+        var page = await app.NewPageAsync(375, javaScript: false, timeZone: "America/New_York");
+        await page.GotoAsync(link.Path);
+        // No script ran: the display zone stays until the person switches.
+        await Expect(page.Locator(SchedulingSelectors.ZoneSelect)).ToHaveValueAsync("Europe/London");
+        await page.Locator(SchedulingSelectors.ZoneSelect).SelectOptionAsync("Asia/Tokyo");
+        await page.Locator(SchedulingSelectors.ShowTimes).ClickAsync();
+        await Expect(page.Locator(SchedulingSelectors.SlotAt(First))).ToContainTextAsync("18:00");
+
+        await page.Locator(SchedulingSelectors.SlotAt(First)).ClickAsync();
+        await Expect(page.Locator(SchedulingSelectors.ChosenTime)).ToContainTextAsync("18:00 – 18:30");
+        await page.Locator(SchedulingSelectors.Confirm).ClickAsync();
+
+        await page.WaitForURLAsync(app.BaseUrl + "/?token=" + link.Token);
+        (await SchedulingLinks.StatusAsync(link)).ShouldBe("completed");
+        (await SchedulingLinks.EventsAsync(link)).Select(e => e!["start"]!.ToString()).ShouldBe([First]);
+    }
+}
