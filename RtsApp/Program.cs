@@ -1,5 +1,6 @@
 using RtsApp.Cli;
 using RtsApp.Components;
+using RtsApp.Features.Admin;
 using RtsApp.Features.Callbacks;
 using RtsApp.Infrastructure;
 using RtsApp.Store;
@@ -13,6 +14,7 @@ if (AppsCommand.IsCli(args))
 builder.Services.AddRtsStore();
 builder.Services.AddRtsApi();
 builder.Services.AddRtsCallbacks();
+builder.Services.AddRtsAdmin();
 builder.Services.AddRazorComponents();
 builder.Services.AddOpenApi();
 builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
@@ -35,6 +37,7 @@ app.MapStaticAssets();
 app.MapHealthChecks("/healthz");
 app.MapOpenApi();
 app.MapRtsApi();
+app.MapRtsAdmin();
 app.MapRazorComponents<App>();
 
 app.Run();
