@@ -132,7 +132,7 @@ public sealed class AdminPagesTests(AdminPagesFixture fixture) : IClassFixture<A
         detail.QuerySelector("[data-test=link-status] [data-status]")!.GetAttribute("data-status").ShouldBe("open");
         detail.QuerySelector("[data-test=duration]")!.TextContent.ShouldBe("45 min");
         var text = System.Text.RegularExpressions.Regex.Replace(detail.Body!.TextContent, @"\s+", " ");
-        text.ShouldContain("Mon 23 Mar 2026, 09:00 Europe/London – Mon 23 Mar 2026, 17:00 Europe/London", customMessage: text);
+        text.ShouldContain("Mon 23 Mar 2026, 09:00–17:00 Europe/London", customMessage: text);
     }
 
     [Fact]

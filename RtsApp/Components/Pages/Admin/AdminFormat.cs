@@ -16,10 +16,21 @@ public static class AdminFormat
     public static string When(Instant instant, string? tzid = null)
     {
         var zone = Zone(tzid);
-        return Full.Format(instant.InZone(zone)) + " " + (zone == DateTimeZone.Utc ? "UTC" : zone.Id);
+        return Full.Format(instant.InZone(zone)) + " " + Name(zone);
     }
 
     public static string When(Instant? instant, string? tzid = null) => instant is { } i ? When(i, tzid) : "—";
+
+    /// <summary>"Mon 23 Mar 2026, 09:00–17:00 Europe/London"; both ends in full when they fall on different days.</summary>
+    public static string Range(Instant start, Instant end, string? tzid = null)
+    {
+        var zone = Zone(tzid);
+        return start.InZone(zone).Date == end.InZone(zone).Date
+            ? Full.Format(start.InZone(zone)) + "–" + Time(end, zone) + " " + Name(zone)
+            : When(start, tzid) + " – " + When(end, tzid);
+    }
+
+    private static string Name(DateTimeZone zone) => zone == DateTimeZone.Utc ? "UTC" : zone.Id;
 
     public static string Date(LocalDate date) => Day.Format(date);
 
