@@ -1,5 +1,6 @@
 using RtsApp.Cli;
 using RtsApp.Components;
+using RtsApp.Features.Admin;
 using RtsApp.Features.Booking;
 using RtsApp.Features.Callbacks;
 using RtsApp.Infrastructure;
@@ -14,6 +15,7 @@ if (AppsCommand.IsCli(args))
 builder.Services.AddRtsStore();
 builder.Services.AddRtsApi();
 builder.Services.AddRtsCallbacks();
+builder.Services.AddRtsAdmin();
 builder.Services.AddRazorComponents();
 builder.Services.AddOpenApi();
 builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
@@ -37,6 +39,7 @@ app.MapHealthChecks("/healthz");
 app.MapOpenApi();
 app.MapRtsApi();
 app.MapSchedulingPage();
+app.MapRtsAdmin();
 app.MapRazorComponents<App>();
 
 app.Run();

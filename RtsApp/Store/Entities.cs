@@ -149,3 +149,18 @@ public static class CallbackStatuses
     public const string Delivered = "delivered";
     public const string Failed = "failed";
 }
+
+/// <summary>The admin dashboard's one sign-in (SPEC §10): the password only as a hash, and the failed-attempt count and
+/// lockout kept here rather than in memory, so that every process behind a load balancer enforces the same lockout.</summary>
+public sealed class AdminCredential
+{
+    /// <summary>There is one row; its id is <see cref="SingleId"/>.</summary>
+    public const string SingleId = "admin";
+
+    public required string Id { get; set; }
+    /// <summary>ASP.NET Core Identity's <c>PasswordHasher</c> format (PBKDF2 with a random salt).</summary>
+    public required string PasswordHash { get; set; }
+    public int FailedAttempts { get; set; }
+    public Instant? LockedUntil { get; set; }
+    public Instant UpdatedAt { get; set; }
+}

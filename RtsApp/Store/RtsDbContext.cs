@@ -12,6 +12,7 @@ public sealed class RtsDbContext(DbContextOptions<RtsDbContext> options) : DbCon
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
     public DbSet<SchedulingLink> Links => Set<SchedulingLink>();
     public DbSet<CallbackDelivery> CallbackDeliveries => Set<CallbackDelivery>();
+    public DbSet<AdminCredential> AdminCredentials => Set<AdminCredential>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder builder)
     {
@@ -83,6 +84,12 @@ public sealed class RtsDbContext(DbContextOptions<RtsDbContext> options) : DbCon
             e.Property(x => x.Payload).HasMaxLength(1024 * 1024);
             e.Property(x => x.LastError).HasMaxLength(1024);
             e.HasOne<ApiApplication>().WithMany().HasForeignKey(x => x.ApplicationId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<AdminCredential>(e =>
+        {
+            e.ToTable("admin_credentials");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.PasswordHash).HasMaxLength(1024);
         });
         b.Entity<DataProtectionKey>(e =>
         {

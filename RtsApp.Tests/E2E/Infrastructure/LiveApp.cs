@@ -18,7 +18,10 @@ public sealed class LiveApp : IAsyncLifetime
     {
         ["Rts:Callbacks:AllowPrivateNetworks"] = "true",
         ["Rts:Callbacks:RetryDelays"] = "00:00:01,00:00:01,00:00:02",
+        ["Rts:Admin:Password"] = AdminPassword,
     });
+
+    public const string AdminPassword = "live app admin password";
 
     public string BaseUrl { get; private set; } = "";
     private IPlaywright? playwright;

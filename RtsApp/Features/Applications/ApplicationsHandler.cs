@@ -15,12 +15,15 @@ public sealed class ApplicationsHandler(IDbContextFactory<RtsDbContext> dbFactor
     /// <summary>How long a replaced secret keeps working after a rotation (SPEC §2).</summary>
     public static readonly Duration RotationOverlap = Duration.FromHours(24);
 
+    public const int MaxNameLength = 256;
+
     private readonly IDataProtector protector = protection.CreateProtector(SecretPurpose);
     private const string SecretPurpose = "RtsApp.ClientSecret";
 
     public async Task<CreatedApplication> CreateAsync(string name, CancellationToken ct = default)
     {
         if (string.IsNullOrWhiteSpace(name)) throw new ArgumentException("A name is required.", nameof(name));
+        if (name.Trim().Length > MaxNameLength) throw new ArgumentException($"A name has at most {MaxNameLength} characters.", nameof(name));
         var secret = "rts_sk_" + Ids.Secret();
         var app = new ApiApplication
         {

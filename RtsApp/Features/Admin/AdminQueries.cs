@@ -1,0 +1,156 @@
+using Microsoft.EntityFrameworkCore;
+using NodaTime;
+using RtsApp.Features.Callbacks;
+using RtsApp.Features.Links;
+using RtsApp.Store;
+
+namespace RtsApp.Features.Admin;
+
+public sealed record ApplicationOption(string Id, string ClientId, string Name);
+public sealed record StatusCount(string Status, int Count);
+public sealed record DayCount(LocalDate Day, int Count);
+public sealed record FailingCallback(CallbackDelivery Delivery, string? LinkSummary);
+public sealed record OverviewView(IReadOnlyList<StatusCount> LinksByStatus, IReadOnlyList<DayCount> BookingsByDay,
+    IReadOnlyList<FailingCallback> FailingCallbacks, int Applications, int Accounts);
+
+public sealed record LinkFilter(string? Status, string? ApplicationId, string? Search, int Page);
+public sealed record LinkRow(string Id, string Summary, string Kind, string Status, string ApplicationName, Instant CreatedAt,
+    Instant ExpiresAt, Instant? ChosenStart);
+public sealed record Paged<T>(IReadOnlyList<T> Items, int Page, int PageSize, int Total)
+{
+    public int Pages => Math.Max(1, (Total + PageSize - 1) / PageSize);
+}
+
+public sealed record LinkDetailView(SchedulingLink Link, string Status, string ApplicationName, LinkRequest Request, ChosenBooking? Chosen,
+    IReadOnlyList<CallbackDelivery> Deliveries, string Url);
+
+public sealed record AccountRow(Account Account, string ApplicationName, IReadOnlyList<Calendar> Calendars);
+public sealed record CalendarAgenda(Calendar Calendar, IReadOnlyList<CalendarEvent> Events);
+public sealed record AccountDetailView(Account Account, string ApplicationName, IReadOnlyList<CalendarAgenda> Calendars);
+
+/// <summary>The dashboard's read-only views over the store. Anything that changes data goes through the same handlers
+/// as the API (<see cref="LinksHandler"/>, <see cref="Applications.ApplicationsHandler"/>, <see cref="CallbackOutbox"/>).</summary>
+public sealed class AdminQueries(IDbContextFactory<RtsDbContext> dbFactory, LinksHandler links, IClock clock)
+{
+    public const int PageSize = 25;
+    public static readonly Duration BookingsWindow = Duration.FromDays(7);
+    /// <summary>How far ahead a calendar's agenda looks, and how many events it shows at most.</summary>
+    public static readonly Duration AgendaWindow = Duration.FromDays(30);
+    public const int AgendaLimit = 100;
+    public static readonly IReadOnlyList<string> Statuses =
+        [LinkStatuses.Open, LinkStatuses.Completed, LinkStatuses.Disabled, LinkStatuses.Expired];
+
+    public async Task<IReadOnlyList<ApplicationOption>> ApplicationsAsync(CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Applications.AsNoTracking().OrderBy(a => a.Name).Select(a => new ApplicationOption(a.Id, a.ClientId, a.Name)).ToListAsync(ct);
+    }
+
+    public async Task<OverviewView> OverviewAsync(CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var now = clock.GetCurrentInstant();
+        var byStatus = new List<StatusCount>();
+        foreach (var status in Statuses)
+            byStatus.Add(new StatusCount(status, await db.Links.WhereStatus(status, now).CountAsync(ct)));
+
+        var since = now - BookingsWindow;
+        var completed = await db.Links.AsNoTracking().Where(l => l.CompletedAt >= since).Select(l => l.CompletedAt!.Value).ToListAsync(ct);
+        var today = now.InUtc().Date;
+        var days = Enumerable.Range(0, 7).Select(i => today.PlusDays(i - 6))
+            .Select(d => new DayCount(d, completed.Count(c => c.InUtc().Date == d))).ToList();
+
+        var failing = await db.CallbackDeliveries.AsNoTracking()
+            .Where(d => d.Status == CallbackStatuses.Failed || (d.Status == CallbackStatuses.Pending && d.Attempts > 0))
+            .OrderByDescending(d => d.CreatedAt).Take(20).ToListAsync(ct);
+        var linkIds = failing.Select(d => d.LinkId).OfType<string>().Distinct().ToList();
+        var summaries = await db.Links.AsNoTracking().Where(l => linkIds.Contains(l.Id)).ToDictionaryAsync(l => l.Id, l => l.Summary, ct);
+        return new OverviewView(byStatus, days,
+            failing.Select(d => new FailingCallback(d, d.LinkId is { } id && summaries.TryGetValue(id, out var s) ? s : null)).ToList(),
+            await db.Applications.CountAsync(ct), await db.Accounts.CountAsync(ct));
+    }
+
+    /// <summary>Newest first, filtered by status and application, searched by summary (any case) or id.</summary>
+    public async Task<Paged<LinkRow>> LinksAsync(LinkFilter filter, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var now = clock.GetCurrentInstant();
+        IQueryable<SchedulingLink> query = db.Links.AsNoTracking();
+        if (filter.Status is { Length: > 0 } status && Statuses.Contains(status)) query = query.WhereStatus(status, now);
+        if (filter.ApplicationId is { Length: > 0 } app) query = query.Where(l => l.ApplicationId == app);
+        if (filter.Search?.Trim() is { Length: > 0 } search)
+        {
+            var lower = search.ToLowerInvariant();
+            query = query.Where(l => l.Id == search || l.Summary.ToLower().Contains(lower));
+        }
+        var total = await query.CountAsync(ct);
+        var page = Math.Clamp(filter.Page, 1, Math.Max(1, (total + PageSize - 1) / PageSize));
+        var rows = await query.OrderByDescending(l => l.CreatedAt).ThenByDescending(l => l.Id)
+            .Skip((page - 1) * PageSize).Take(PageSize)
+            .Join(db.Applications, l => l.ApplicationId, a => a.Id, (l, a) => new { Link = l, a.Name })
+            .ToListAsync(ct);
+        return new Paged<LinkRow>(rows.Select(r => new LinkRow(r.Link.Id, r.Link.Summary, r.Link.Kind, LinkViews.Status(r.Link, now), r.Name,
+            r.Link.CreatedAt, r.Link.ExpiresAt, r.Link.ChosenStart)).ToList(), page, PageSize, total);
+    }
+
+    public async Task<LinkDetailView?> LinkAsync(string id, string baseUrl, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var link = await db.Links.AsNoTracking().FirstOrDefaultAsync(l => l.Id == id, ct);
+        if (link is null) return null;
+        var appName = await db.Applications.Where(a => a.Id == link.ApplicationId).Select(a => a.Name).FirstAsync(ct);
+        var deliveries = await db.CallbackDeliveries.AsNoTracking().Where(d => d.LinkId == id).OrderByDescending(d => d.CreatedAt).ToListAsync(ct);
+        return new LinkDetailView(link, LinkViews.Status(link, clock.GetCurrentInstant()), appName,
+            LinkRequest.FromJson(link.RequestJson, link.Kind == LinkKinds.Sequencing), LinkViews.Chosen(link),
+            deliveries, LinksHandler.Url(baseUrl, links.Token(link)));
+    }
+
+    /// <summary>Re-sends one of this link's callbacks (a new delivery; see <see cref="CallbackOutbox.ResendAsync"/>).
+    /// False when the delivery is not this link's or cannot be re-sent.</summary>
+    public async Task<bool> ResendAsync(string linkId, string deliveryId, CancellationToken ct)
+    {
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+            if (!await db.CallbackDeliveries.AnyAsync(d => d.Id == deliveryId && d.LinkId == linkId, ct)) return false;
+        return await CallbackOutbox.ResendAsync(dbFactory, deliveryId, clock.GetCurrentInstant(), ct);
+    }
+
+    public async Task<Paged<AccountRow>> AccountsAsync(string? applicationId, int page, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var query = db.Accounts.AsNoTracking().Where(a => applicationId == null || applicationId == "" || a.ApplicationId == applicationId);
+        var total = await query.CountAsync(ct);
+        page = Math.Clamp(page, 1, Math.Max(1, (total + PageSize - 1) / PageSize));
+        var accounts = await query.OrderByDescending(a => a.CreatedAt).ThenBy(a => a.Id).Skip((page - 1) * PageSize).Take(PageSize).ToListAsync(ct);
+        var ids = accounts.Select(a => a.Id).ToList();
+        var calendars = await db.Calendars.AsNoTracking().Where(c => ids.Contains(c.AccountId)).ToListAsync(ct);
+        var names = await AppNamesAsync(db, accounts.Select(a => a.ApplicationId), ct);
+        return new Paged<AccountRow>(accounts.Select(a => new AccountRow(a, names[a.ApplicationId],
+            calendars.Where(c => c.AccountId == a.Id).OrderByDescending(c => c.IsPrimary).ThenBy(c => c.Name).ToList())).ToList(), page, PageSize, total);
+    }
+
+    /// <summary>The account and, for each of its calendars, the events not yet over within <see cref="AgendaWindow"/>.</summary>
+    public async Task<AccountDetailView?> AccountAsync(string id, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var account = await db.Accounts.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id, ct);
+        if (account is null) return null;
+        var now = clock.GetCurrentInstant();
+        var until = now + AgendaWindow;
+        var calendars = await db.Calendars.AsNoTracking().Where(c => c.AccountId == id).ToListAsync(ct);
+        var agendas = new List<CalendarAgenda>();
+        foreach (var calendar in calendars.OrderByDescending(c => c.IsPrimary).ThenBy(c => c.Name))
+        {
+            var events = await db.Events.AsNoTracking().Where(e => e.CalendarId == calendar.Id && e.End > now && e.Start < until)
+                .OrderBy(e => e.Start).ThenBy(e => e.EventId).Take(AgendaLimit).ToListAsync(ct);
+            agendas.Add(new CalendarAgenda(calendar, events));
+        }
+        var names = await AppNamesAsync(db, [account.ApplicationId], ct);
+        return new AccountDetailView(account, names[account.ApplicationId], agendas);
+    }
+
+    private static async Task<Dictionary<string, string>> AppNamesAsync(RtsDbContext db, IEnumerable<string> ids, CancellationToken ct)
+    {
+        var list = ids.Distinct().ToList();
+        return await db.Applications.AsNoTracking().Where(a => list.Contains(a.Id)).ToDictionaryAsync(a => a.Id, a => a.Name, ct);
+    }
+}
