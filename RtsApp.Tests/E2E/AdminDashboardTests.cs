@@ -93,10 +93,10 @@ public sealed class AdminDashboardTests(LiveApp app)
 
         var status = await api.GetOkAsync($"/v1/real_time_scheduling/{linkId}");
         status["real_time_scheduling"]!["status"]!.GetValue<string>().ShouldBe("disabled");
-        // The scheduling page (/rts/{token}) is built on another branch; it renders what this handler returns.
-        var linkPage = await app.Factory.Services.GetRequiredService<BookingHandler>().GetPageAsync(token, default);
-        linkPage!.Status.ShouldBe(LinkStatuses.Disabled);
-        linkPage.DisplayMessage.ShouldBe("This position has been filled — thank you for your interest.");
+        var invitee = await app.NewPageAsync();
+        await invitee.GotoAsync($"/rts/{token}");
+        (await invitee.Locator("main").InnerTextAsync()).ShouldContain("This position has been filled — thank you for your interest.");
+        (await invitee.Locator("[data-slot-start]").CountAsync()).ShouldBe(0);
     }
 
     [Fact]
