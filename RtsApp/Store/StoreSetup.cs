@@ -52,6 +52,12 @@ public static class StoreSetup
         return o;
     }
 
+    /// <summary>Reads a query's rows. Microsoft.Data.Sqlite has no asynchronous I/O (its async methods run synchronously)
+    /// and its async path costs extra per row: a third of the time of reading 3,000 events for an availability query.
+    /// On SQLite read synchronously; on PostgreSQL keep the thread free while the server answers.</summary>
+    public static async Task<List<T>> ToListFastAsync<T>(this IQueryable<T> query, DbContext db, CancellationToken ct) =>
+        db.Database.IsSqlite() ? query.ToList() : await query.ToListAsync(ct);
+
     /// <summary>Any constant shared by every RtsApp process: the key of the PostgreSQL advisory lock around migrating.</summary>
     private const long MigrationLockKey = 0x5254_5341_7070; // "RTSApp"
 

@@ -29,7 +29,7 @@ public static class AvailabilityApi
     {
         if (body.Error is { } bad) return bad;
         var request = body.Value!;
-        if (ApiError.Validate(new AvailabilityValidator(), request) is { } invalid) return invalid;
+        if (ApiError.Validate(AvailabilityValidator.Instance, request) is { } invalid) return invalid;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var (query, error) = await AvailabilityLoader.BuildAsync(db, caller, request, clock.GetCurrentInstant(), null, ct);
         if (error is not null) return error;
@@ -47,7 +47,7 @@ public static class AvailabilityApi
     {
         if (body.Error is { } bad) return bad;
         var request = body.Value!;
-        if (ApiError.Validate(new SequencedAvailabilityValidator(), request) is { } invalid) return invalid;
+        if (ApiError.Validate(SequencedAvailabilityValidator.Instance, request) is { } invalid) return invalid;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var (query, error) = await AvailabilityLoader.BuildSequenceAsync(db, caller, request, clock.GetCurrentInstant(), null, ct);
         if (error is not null) return error;

@@ -110,7 +110,7 @@ public static class AvailabilityLoader
         var calendarIds = calendars.Select(c => c.Id).ToList();
         var events = await db.Events.AsNoTracking()
             .Where(e => calendarIds.Contains(e.CalendarId) && !e.Transparent && e.Start < to && e.End > from)
-            .Select(e => new { e.CalendarId, e.Start, e.End }).ToListAsync(ct);
+            .Select(e => new { e.CalendarId, e.Start, e.End }).ToListFastAsync(db, ct);
         var byCalendar = events.GroupBy(e => e.CalendarId).ToDictionary(g => g.Key, g => g.Select(e => new Interval(e.Start, e.End)).ToList());
         var byAccount = calendars.GroupBy(c => c.AccountId).ToDictionary(
             g => g.Key, g => (IReadOnlyList<Interval>)g.SelectMany(c => byCalendar.GetValueOrDefault(c.Id) ?? []).ToList());

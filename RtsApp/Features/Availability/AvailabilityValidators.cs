@@ -94,6 +94,7 @@ internal static class SharedRules
 
     public static void Buffer<T>(AbstractValidator<T> v, System.Linq.Expressions.Expression<Func<T, BufferRequest?>> buffer)
     {
+        var read = buffer.Compile();
         v.RuleFor(buffer).ChildRules(b =>
         {
             foreach (var (side, name) in new (Func<BufferRequest, BufferSide?>, string)[] { (x => x.Before, "before"), (x => x.After, "after") })
@@ -103,7 +104,7 @@ internal static class SharedRules
                 b.RuleFor(x => side(x)).Must(s => s is null || s.Maximum is null || s.Maximum >= (s.Minimum ?? Duration.Zero))
                     .WithMessage("maximum must not be less than minimum").OverridePropertyName(name);
             }
-        }).When(x => buffer.Compile()(x) is not null);
+        }).When(x => read(x) is not null);
     }
 
     public static void Common<T>(AbstractValidator<T> v, Func<T, Duration?> notice, Func<T, string?> tzid, Func<T, int?> maxResults, int max)
@@ -117,7 +118,12 @@ internal static class SharedRules
 
 public sealed class AvailabilityValidator : AbstractValidator<AvailabilityRequest>
 {
-    public AvailabilityValidator(bool allowResponseFormat = true)
+    /// <summary><c>POST /v1/availability</c>.</summary>
+    public static readonly AvailabilityValidator Instance = new(allowResponseFormat: true);
+    /// <summary>A link's <c>availability</c>, where <c>response_format</c> does not apply.</summary>
+    public static readonly AvailabilityValidator ForLinks = new(allowResponseFormat: false);
+
+    private AvailabilityValidator(bool allowResponseFormat)
     {
         SharedRules.Participants(this, x => x.Participants);
         SharedRules.RequiredDuration(this, x => x.RequiredDuration);
@@ -134,7 +140,9 @@ public sealed class AvailabilityValidator : AbstractValidator<AvailabilityReques
 
 public sealed class SequencedAvailabilityValidator : AbstractValidator<SequencedAvailabilityRequest>
 {
-    public SequencedAvailabilityValidator(bool stepEventsRequired = false)
+    public static readonly SequencedAvailabilityValidator Instance = new();
+
+    private SequencedAvailabilityValidator()
     {
         RuleFor(x => x.Sequence).Cascade(CascadeMode.Stop).NotEmpty().WithMessage("required")
             .Must(s => s!.Count <= AvailabilityLimits.MaxSteps).WithMessage($"at most {AvailabilityLimits.MaxSteps} steps");
@@ -146,7 +154,6 @@ public sealed class SequencedAvailabilityValidator : AbstractValidator<Sequenced
             SharedRules.Buffer(step, s => s.Buffer);
             SharedRules.Periods(step, s => s.Periods, "query_periods", required: false);
             step.RuleFor(s => s.Id).NotEmpty().WithMessage("required").MaximumLength(256).OverridePropertyName("sequence_id");
-            step.RuleFor(s => s.Event).NotNull().When(_ => stepEventsRequired).WithMessage("required");
             step.RuleFor(s => s.Event!.EventId).NotEmpty().MaximumLength(256).When(s => s.Event is not null).OverridePropertyName("event.event_id").WithMessage("required");
             step.RuleFor(s => s.Event!.Summary).NotEmpty().MaximumLength(1024).When(s => s.Event is not null).OverridePropertyName("event.summary").WithMessage("required");
             step.RuleFor(s => s.Event!.Description).MaximumLength(4096).When(s => s.Event is not null).OverridePropertyName("event.description");

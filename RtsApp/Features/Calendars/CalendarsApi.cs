@@ -11,7 +11,12 @@ public sealed record CreateCalendarRequest(string? Sub, string? Name);
 
 public sealed class CreateCalendarValidator : AbstractValidator<CreateCalendarRequest>
 {
-    public CreateCalendarValidator(bool subImplied)
+    private static readonly CreateCalendarValidator WithSub = new(false), SubImplied = new(true);
+
+    /// <summary>With an account token the <c>sub</c> is implied.</summary>
+    public static CreateCalendarValidator For(bool subImplied) => subImplied ? SubImplied : WithSub;
+
+    private CreateCalendarValidator(bool subImplied)
     {
         RuleFor(x => x.Sub).NotEmpty().WithMessage("required").When(_ => !subImplied);
         RuleFor(x => x.Name).NotEmpty().WithMessage("required").MaximumLength(256);
@@ -40,7 +45,7 @@ public static class CalendarsApi
     {
         if (body.Error is { } bad) return bad;
         var request = body.Value!;
-        if (ApiError.Validate(new CreateCalendarValidator(caller.AccountId is not null), request) is { } invalid) return invalid;
+        if (ApiError.Validate(CreateCalendarValidator.For(caller.AccountId is not null), request) is { } invalid) return invalid;
         var sub = request.Sub ?? caller.AccountId!;
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);

@@ -15,7 +15,9 @@ public sealed record UpsertEventRequest(
 
 public sealed class UpsertEventValidator : AbstractValidator<UpsertEventRequest>
 {
-    public UpsertEventValidator()
+    public static readonly UpsertEventValidator Instance = new();
+
+    private UpsertEventValidator()
     {
         RuleFor(x => x.EventId).NotEmpty().WithMessage("required").MaximumLength(256);
         RuleFor(x => x.Summary).NotEmpty().WithMessage("required").MaximumLength(1024);

@@ -37,7 +37,7 @@ public static class EventsApi
         var request = body.Value!;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         if (!await OwnsCalendar(db, caller, calendarId, ct)) return CalendarNotFound();
-        if (ApiError.Validate(new UpsertEventValidator(), request) is { } invalid) return invalid;
+        if (ApiError.Validate(UpsertEventValidator.Instance, request) is { } invalid) return invalid;
         try
         {
             await EventWriter.UpsertAsync(db, caller.ApplicationId, calendarId, request, clock.GetCurrentInstant(), ct);

@@ -89,7 +89,13 @@ public sealed class LinkRequest
 
 public sealed class LinkRequestValidator : AbstractValidator<LinkRequest>
 {
-    public LinkRequestValidator(bool sequencing, bool allowPrivateCallbacks)
+    private static readonly LinkRequestValidator[] Cache =
+        [new(false, false), new(false, true), new(true, false), new(true, true)];
+
+    /// <summary>The validator for a link kind and callback policy, built once.</summary>
+    public static LinkRequestValidator For(bool sequencing, bool allowPrivateCallbacks) => Cache[(sequencing ? 2 : 0) + (allowPrivateCallbacks ? 1 : 0)];
+
+    private LinkRequestValidator(bool sequencing, bool allowPrivateCallbacks)
     {
         RuleFor(x => x.Event).NotNull().WithMessage("required");
         When(x => x.Event is not null, () =>
@@ -107,9 +113,9 @@ public sealed class LinkRequestValidator : AbstractValidator<LinkRequest>
                 .WithMessage("must be absent: the person picks the time").OverridePropertyName("event.end");
         });
         if (sequencing)
-            RuleFor(x => x.Sequence!).SetValidator(new SequencedAvailabilityValidator()).OverridePropertyName("availability");
+            RuleFor(x => x.Sequence!).SetValidator(SequencedAvailabilityValidator.Instance).OverridePropertyName("availability");
         else
-            RuleFor(x => x.Availability!).SetValidator(new AvailabilityValidator(allowResponseFormat: false)).OverridePropertyName("availability");
+            RuleFor(x => x.Availability!).SetValidator(AvailabilityValidator.ForLinks).OverridePropertyName("availability");
         RuleFor(x => x.TargetCalendars).NotEmpty().WithMessage("required");
         RuleForEach(x => x.TargetCalendars).NotNull().WithMessage("required").ChildRules(t =>
         {

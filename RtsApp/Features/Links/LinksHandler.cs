@@ -17,7 +17,7 @@ public sealed class LinksHandler(IDbContextFactory<RtsDbContext> dbFactory, IDat
         string applicationId, LinkRequest request, bool sequencing, string baseUrl, CancellationToken ct)
     {
         if (request.ReadAvailability(sequencing) is { } unreadable) return (null, unreadable);
-        if (ApiError.Validate(new LinkRequestValidator(sequencing, callbackOptions.AllowPrivateNetworks), request) is { } invalid) return (null, invalid);
+        if (ApiError.Validate(LinkRequestValidator.For(sequencing, callbackOptions.AllowPrivateNetworks), request) is { } invalid) return (null, invalid);
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         if (await CheckTargetsAsync(db, applicationId, request, ct) is { } badTarget) return (null, badTarget);
