@@ -97,7 +97,7 @@ internal static class SharedRules
         var read = buffer.Compile();
         v.RuleFor(buffer).ChildRules(b =>
         {
-            foreach (var (side, name) in new (Func<BufferRequest, BufferSide?>, string)[] { (x => x.Before, "before"), (x => x.After, "after") })
+            foreach (var (side, name) in new (Func<BufferRequest?, BufferSide?>, string)[] { (x => x?.Before, "before"), (x => x?.After, "after") })
             {
                 b.RuleFor(x => side(x)).Must(s => s is null || ((s.Minimum ?? Duration.Zero) <= AvailabilityLimits.MaxBuffer && (s.Maximum ?? Duration.Zero) <= AvailabilityLimits.MaxBuffer))
                     .WithMessage("must be at most 35 days").OverridePropertyName(name);
