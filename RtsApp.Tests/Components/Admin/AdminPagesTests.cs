@@ -226,5 +226,16 @@ public sealed class AdminPagesTests(AdminPagesFixture fixture) : IClassFixture<A
         var row = page.QuerySelector($"tr[data-delivery-id='{deliveryId}']")!;
         row.TextContent.ShouldContain("503");
         row.TextContent.ShouldContain("Overview link");
+
+        // Once a re-send of it is delivered, the failure no longer needs attention.
+        await using (var db = App.Db())
+        {
+            var failed = db.CallbackDeliveries.Single(d => d.Id == deliveryId);
+            var resent = CallbackOutbox.Enqueue(db, failed.ApplicationId, linkId, CallbackKinds.Completed, failed.Url, new { x = 1 }, App.Clock.Now + NodaTime.Duration.FromMinutes(1));
+            (resent.Status, resent.Attempts, resent.LastStatusCode) = (CallbackStatuses.Delivered, 1, 200);
+            await db.SaveChangesAsync();
+        }
+        page = await session.PageAsync("/admin");
+        page.QuerySelector($"tr[data-delivery-id='{deliveryId}']").ShouldBeNull();
     }
 }

@@ -60,8 +60,11 @@ public sealed class AdminQueries(IDbContextFactory<RtsDbContext> dbFactory, Link
         var days = Enumerable.Range(0, 7).Select(i => today.PlusDays(i - 6))
             .Select(d => new DayCount(d, completed.Count(c => c.InUtc().Date == d))).ToList();
 
+        // A failed delivery that a later re-send (same link and kind) delivered needs no more attention.
         var failing = await db.CallbackDeliveries.AsNoTracking()
             .Where(d => d.Status == CallbackStatuses.Failed || (d.Status == CallbackStatuses.Pending && d.Attempts > 0))
+            .Where(d => !db.CallbackDeliveries.Any(r => r.LinkId == d.LinkId && r.Kind == d.Kind
+                && r.Status == CallbackStatuses.Delivered && r.CreatedAt > d.CreatedAt))
             .OrderByDescending(d => d.CreatedAt).Take(20).ToListAsync(ct);
         var linkIds = failing.Select(d => d.LinkId).OfType<string>().Distinct().ToList();
         var summaries = await db.Links.AsNoTracking().Where(l => linkIds.Contains(l.Id)).ToDictionaryAsync(l => l.Id, l => l.Summary, ct);
