@@ -181,6 +181,11 @@ public sealed class SchedulingPageTests(RtsAppFactory factory) : IClassFixture<R
     {
         var doc = await Html.GetAsync(http, "/rts/no-such-token", HttpStatusCode.NotFound);
         doc.QuerySelector("h1")!.TextContent.ShouldBe("Not found");
+        doc.QuerySelector("a[href='/admin']").ShouldBeNull(); // the invitee layout, not the site's navigation
+        var elsewhere = await Html.GetAsync(http, "/rts/no-such-token/extra", HttpStatusCode.NotFound);
+        elsewhere.QuerySelector("a[href='/admin']").ShouldBeNull();
+        var site = await Html.GetAsync(http, "/no-such-page", HttpStatusCode.NotFound);
+        site.QuerySelector("a[href='/admin']").ShouldNotBeNull();
         (await http.GetAsync("/rts/no-such-token/event.ics")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
     }
 
