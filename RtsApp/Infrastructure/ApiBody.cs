@@ -80,6 +80,9 @@ public sealed class Json<T> where T : class
     public T? Value { get; private init; }
     public ApiError? Error { get; private init; }
 
+    /// <summary>The body's error if it could not be read, else the validator's 422 if it is invalid, else null.</summary>
+    public ApiError? Check(FluentValidation.IValidator<T> validator) => Error ?? ApiError.Validate(validator, Value!);
+
     public static ValueTask<Json<T>?> BindAsync(HttpContext http, ParameterInfo parameter)
     {
         var (value, error) = ApiBody.Bind<T>(http);

@@ -39,9 +39,8 @@ public static class AccountsApi
     public static async Task<Results<Ok<AccountReply>, ApiError>> CreateAccount(
         Json<CreateAccountRequest> body, Caller caller, IDbContextFactory<RtsDbContext> dbFactory, IClock clock, CancellationToken ct)
     {
-        if (body.Error is { } bad) return bad;
+        if (body.Check(CreateAccountValidator.Instance) is { } invalid) return invalid;
         var request = body.Value!;
-        if (ApiError.Validate(CreateAccountValidator.Instance, request) is { } invalid) return invalid;
 
         var token = "rts_at_" + Ids.Secret();
         var account = new Account

@@ -27,9 +27,8 @@ public static class AvailabilityApi
     public static async Task<Results<Ok<PeriodsReply>, Ok<SlotsReply>, ApiError>> QueryAvailability(
         Json<AvailabilityRequest> body, Caller caller, IDbContextFactory<RtsDbContext> dbFactory, IClock clock, CancellationToken ct)
     {
-        if (body.Error is { } bad) return bad;
+        if (body.Check(AvailabilityValidator.Instance) is { } invalid) return invalid;
         var request = body.Value!;
-        if (ApiError.Validate(AvailabilityValidator.Instance, request) is { } invalid) return invalid;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var (query, error) = await AvailabilityLoader.BuildAsync(db, caller, request, clock.GetCurrentInstant(), null, ct);
         if (error is not null) return error;
@@ -45,9 +44,8 @@ public static class AvailabilityApi
     public static async Task<Results<Ok<SequencesReply>, ApiError>> QuerySequencedAvailability(
         Json<SequencedAvailabilityRequest> body, Caller caller, IDbContextFactory<RtsDbContext> dbFactory, IClock clock, CancellationToken ct)
     {
-        if (body.Error is { } bad) return bad;
+        if (body.Check(SequencedAvailabilityValidator.Instance) is { } invalid) return invalid;
         var request = body.Value!;
-        if (ApiError.Validate(SequencedAvailabilityValidator.Instance, request) is { } invalid) return invalid;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var (query, error) = await AvailabilityLoader.BuildSequenceAsync(db, caller, request, clock.GetCurrentInstant(), null, ct);
         if (error is not null) return error;

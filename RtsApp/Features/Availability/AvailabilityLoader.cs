@@ -39,18 +39,15 @@ public static class AvailabilityLoader
     {
         var shared = ToIntervals(r.Periods!);
         var steps = r.OrderedSteps;
-        var members = new List<MemberRef>();
         var pad = Duration.Zero;
         var allPeriods = new List<Interval>(shared);
-        for (var i = 0; i < r.Sequence!.Count; i++)
+        foreach (var s in r.Sequence!)
         {
-            var s = r.Sequence[i];
-            members.AddRange(Members(s.Participants!, $"sequence[{i}].participants"));
             var b = Buffer(s.Buffer);
             pad = Max(pad, s.RequiredDuration!.Value + Max(b.Before, b.After));
             if (s.Periods is { } own) allPeriods.AddRange(ToIntervals(own));
         }
-        var (busy, error) = await LoadBusyAsync(db, caller, members, allPeriods, pad, ct);
+        var (busy, error) = await LoadBusyAsync(db, caller, Members(r), allPeriods, pad, ct);
         if (error is not null) return (null, error);
         var sequence = steps.Select(s =>
         {
@@ -66,6 +63,14 @@ public static class AvailabilityLoader
         return (query, null);
     }
 
+    /// <summary>Checks only that every member is an account of the caller and every calendar_ids entry one of theirs —
+    /// what a new link needs — without loading any events. Null when all are known.</summary>
+    public static async Task<ApiError?> CheckMembersAsync(RtsDbContext db, Caller caller, AvailabilityRequest r, CancellationToken ct) =>
+        (await ResolveMembersAsync(db, caller, Members(r.Participants!, "participants").ToList(), ct)).Error;
+
+    public static async Task<ApiError?> CheckMembersAsync(RtsDbContext db, Caller caller, SequencedAvailabilityRequest r, CancellationToken ct) =>
+        (await ResolveMembersAsync(db, caller, Members(r).ToList(), ct)).Error;
+
     private static (Duration Before, Duration After) Buffer(BufferRequest? b) =>
         (b?.Before?.Minimum ?? Duration.Zero, b?.After?.Minimum ?? Duration.Zero);
 
@@ -77,20 +82,25 @@ public static class AvailabilityLoader
     private static IEnumerable<MemberRef> Members(List<GroupRequest> groups, string path) =>
         groups.SelectMany((g, i) => g.Members!.Select((m, j) => new MemberRef($"{path}[{i}].members[{j}]", m)));
 
+    private static IEnumerable<MemberRef> Members(SequencedAvailabilityRequest r) =>
+        r.Sequence!.SelectMany((s, i) => Members(s.Participants!, $"sequence[{i}].participants"));
+
     private static List<ParticipantGroup> Groups(List<GroupRequest> groups, Func<MemberRequest, IReadOnlyList<Interval>> busy) =>
         groups.Select(g => new ParticipantGroup(
             g.Members!.Select(m => new Member(m.Sub!, m.AvailablePeriods is { Count: > 0 } ap ? ToIntervals(ap) : null, busy(m))).ToList(),
             g.RequiredCount is { } k && k < g.Members!.Count ? k : null)).ToList();
 
-    /// <summary>Checks every member and loads the opaque events of all of them overlapping the padded query window.</summary>
-    private static async Task<(Func<MemberRequest, IReadOnlyList<Interval>>? Busy, ApiError? Error)> LoadBusyAsync(
-        RtsDbContext db, Caller caller, IEnumerable<MemberRef> memberRefs, List<Interval> periods, Duration pad, CancellationToken ct)
+    private sealed record MemberCalendar(string Id, string AccountId);
+
+    /// <summary>Every member must be an account of the caller (only itself for an account token) and every calendar_ids
+    /// entry one of that member's calendars; the members' calendars, or a 422 naming each bad path.</summary>
+    private static async Task<(List<MemberCalendar>? Calendars, ApiError? Error)> ResolveMembersAsync(
+        RtsDbContext db, Caller caller, List<MemberRef> refs, CancellationToken ct)
     {
-        var refs = memberRefs.ToList();
         var subs = refs.Select(m => m.Member.Sub!).Distinct().ToList();
         var calendars = await db.Calendars.AsNoTracking()
             .Where(c => c.ApplicationId == caller.ApplicationId && subs.Contains(c.AccountId))
-            .Select(c => new { c.Id, c.AccountId }).ToListAsync(ct);
+            .Select(c => new MemberCalendar(c.Id, c.AccountId)).ToListAsync(ct);
         var knownSubs = (await db.Accounts.AsNoTracking()
             .Where(a => a.ApplicationId == caller.ApplicationId && subs.Contains(a.Id)).Select(a => a.Id).ToListAsync(ct)).ToHashSet();
         var calendarOwner = calendars.ToDictionary(c => c.Id, c => c.AccountId);
@@ -103,16 +113,24 @@ public static class AvailabilityLoader
             else if (m.CalendarIds?.FirstOrDefault(id => !calendarOwner.TryGetValue(id, out var owner) || owner != m.Sub) is { } bad)
                 errors.TryAdd(path + ".calendar_ids", [new ErrorDetail(ApiError.NotFound, $"{bad} is not a calendar of {m.Sub}")]);
         }
-        if (errors.Count > 0) return (null, new ApiError(422, errors));
+        return errors.Count > 0 ? (null, new ApiError(422, errors)) : (calendars, null);
+    }
+
+    /// <summary>Checks every member and loads the opaque events of all of them overlapping the padded query window.</summary>
+    private static async Task<(Func<MemberRequest, IReadOnlyList<Interval>>? Busy, ApiError? Error)> LoadBusyAsync(
+        RtsDbContext db, Caller caller, IEnumerable<MemberRef> memberRefs, List<Interval> periods, Duration pad, CancellationToken ct)
+    {
+        var (calendars, error) = await ResolveMembersAsync(db, caller, memberRefs.ToList(), ct);
+        if (error is not null) return (null, error);
 
         var from = periods.Min(p => p.Start) - pad;
         var to = periods.Max(p => p.End) + pad;
-        var calendarIds = calendars.Select(c => c.Id).ToList();
+        var calendarIds = calendars!.Select(c => c.Id).ToList();
         var events = await db.Events.AsNoTracking()
             .Where(e => calendarIds.Contains(e.CalendarId) && !e.Transparent && e.Start < to && e.End > from)
             .Select(e => new { e.CalendarId, e.Start, e.End }).ToListFastAsync(db, ct);
         var byCalendar = events.GroupBy(e => e.CalendarId).ToDictionary(g => g.Key, g => g.Select(e => new Interval(e.Start, e.End)).ToList());
-        var byAccount = calendars.GroupBy(c => c.AccountId).ToDictionary(
+        var byAccount = calendars!.GroupBy(c => c.AccountId).ToDictionary(
             g => g.Key, g => (IReadOnlyList<Interval>)g.SelectMany(c => byCalendar.GetValueOrDefault(c.Id) ?? []).ToList());
 
         IReadOnlyList<Interval> Busy(MemberRequest m) => m.CalendarIds is { Count: > 0 } ids

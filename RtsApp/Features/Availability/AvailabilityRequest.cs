@@ -7,6 +7,14 @@ namespace RtsApp.Features.Availability;
 /// <summary>A query period or available period: <c>{"start", "end"}</c>.</summary>
 public sealed record PeriodRequest(Instant? Start, Instant? End);
 
+/// <summary><c>available_periods</c> is an alias of <c>query_periods</c> at the query and step level (SPEC §1), and an
+/// empty list means absent: the first non-empty of the two, else null.</summary>
+internal static class PeriodAlias
+{
+    public static List<PeriodRequest>? Pick(List<PeriodRequest>? query, List<PeriodRequest>? available) =>
+        query is { Count: > 0 } ? query : available is { Count: > 0 } ? available : null;
+}
+
 /// <summary>A member of a participant group. <c>available_periods: []</c> means absent (SPEC §1).</summary>
 public sealed record MemberRequest(string? Sub, List<string>? CalendarIds, List<PeriodRequest>? AvailablePeriods);
 
@@ -72,8 +80,7 @@ public sealed record AvailabilityRequest(
     string? ResponseFormat)
 {
     /// <summary><c>available_periods</c> is an alias of <c>query_periods</c> at this level; an empty list is absent.</summary>
-    [JsonIgnore] public List<PeriodRequest>? Periods => QueryPeriods is { Count: > 0 } ? QueryPeriods : AvailablePeriods is { Count: > 0 } ? AvailablePeriods : QueryPeriods ?? AvailablePeriods;
-    [JsonIgnore] public string PeriodsName => QueryPeriods is { Count: > 0 } || AvailablePeriods is not { Count: > 0 } ? "query_periods" : "available_periods";
+    [JsonIgnore] public List<PeriodRequest>? Periods => PeriodAlias.Pick(QueryPeriods, AvailablePeriods);
 }
 
 /// <summary>The event a sequence step books (real-time sequencing).</summary>
@@ -98,7 +105,7 @@ public sealed record SequenceStepRequest(
         _ => null,
     };
 
-    [JsonIgnore] public List<PeriodRequest>? Periods => QueryPeriods is { Count: > 0 } ? QueryPeriods : AvailablePeriods is { Count: > 0 } ? AvailablePeriods : null;
+    [JsonIgnore] public List<PeriodRequest>? Periods => PeriodAlias.Pick(QueryPeriods, AvailablePeriods);
 }
 
 /// <summary>SPEC §5: <c>POST /v1/sequenced_availability</c>, and the <c>availability</c> of a real-time sequencing link.</summary>
@@ -110,8 +117,7 @@ public sealed record SequencedAvailabilityRequest(
     string? Tzid,
     int? MaxResults)
 {
-    [JsonIgnore] public List<PeriodRequest>? Periods => QueryPeriods is { Count: > 0 } ? QueryPeriods : AvailablePeriods is { Count: > 0 } ? AvailablePeriods : QueryPeriods ?? AvailablePeriods;
-    [JsonIgnore] public string PeriodsName => QueryPeriods is { Count: > 0 } || AvailablePeriods is not { Count: > 0 } ? "query_periods" : "available_periods";
+    [JsonIgnore] public List<PeriodRequest>? Periods => PeriodAlias.Pick(QueryPeriods, AvailablePeriods);
 
     /// <summary>Steps in <c>ordinal</c> order; steps without one follow in array order (SPEC §5).</summary>
     [JsonIgnore] public IReadOnlyList<SequenceStepRequest> OrderedSteps =>

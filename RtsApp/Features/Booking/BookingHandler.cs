@@ -148,8 +148,11 @@ public sealed class BookingHandler(IDbContextFactory<RtsDbContext> dbFactory, IC
     /// <summary>The booked event(s) as an RFC 5545 calendar, for a completed link; null otherwise.</summary>
     public async Task<string?> IcsAsync(string token, CancellationToken ct)
     {
-        var page = await GetPageAsync(token, ct);
-        return page?.Booked is { } booked ? Ics.Calendar(page, booked) : null;
+        // Not through GetPageAsync: a download must neither compute offered times nor queue a no-times callback.
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        if (await LoadAsync(db, token, ct) is not { Link.Status: LinkStatuses.Completed } loaded) return null;
+        var page = await PageAsync(db, loaded, token, clock.GetCurrentInstant(), ct);
+        return page.Booked is { } booked ? Ics.Calendar(page, booked) : null;
     }
 
     private static async Task<Loaded?> LoadAsync(RtsDbContext db, string token, CancellationToken ct)

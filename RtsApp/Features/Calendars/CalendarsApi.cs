@@ -43,9 +43,8 @@ public static class CalendarsApi
     public static async Task<Results<Ok<CalendarReply>, ApiError>> CreateCalendar(
         Json<CreateCalendarRequest> body, Caller caller, IDbContextFactory<RtsDbContext> dbFactory, IClock clock, CancellationToken ct)
     {
-        if (body.Error is { } bad) return bad;
+        if (body.Check(CreateCalendarValidator.For(caller.AccountId is not null)) is { } invalid) return invalid;
         var request = body.Value!;
-        if (ApiError.Validate(CreateCalendarValidator.For(caller.AccountId is not null), request) is { } invalid) return invalid;
         var sub = request.Sub ?? caller.AccountId!;
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);

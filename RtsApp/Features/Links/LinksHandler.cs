@@ -21,13 +21,13 @@ public sealed class LinksHandler(IDbContextFactory<RtsDbContext> dbFactory, IDat
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         if (await CheckTargetsAsync(db, applicationId, request, ct) is { } badTarget) return (null, badTarget);
-        // Building the query once checks every member against the store, exactly as the page will.
+        // The same member check the page's loader makes, without loading anyone's events.
         var caller = new Caller(applicationId, null);
-        var now = clock.GetCurrentInstant();
         var memberError = sequencing
-            ? (await Availability.AvailabilityLoader.BuildSequenceAsync(db, caller, request.Sequence!, now, request.DisplayTzid, ct)).Error
-            : (await Availability.AvailabilityLoader.BuildAsync(db, caller, request.Availability!, now, request.DisplayTzid, ct)).Error;
+            ? await Availability.AvailabilityLoader.CheckMembersAsync(db, caller, request.Sequence!, ct)
+            : await Availability.AvailabilityLoader.CheckMembersAsync(db, caller, request.Availability!, ct);
         if (memberError is not null) return (null, Prefix(memberError, "availability"));
+        var now = clock.GetCurrentInstant();
 
         var token = Ids.Secret(32);
         var link = new SchedulingLink
