@@ -28,7 +28,7 @@ public sealed class MultiProcessCallbackTests : IDisposable
     });
 
     [Fact]
-    public async Task Callbacks_TwoProcessesOneKilledMidRun_EveryDeliveryArrivesAndOnlyInFlightOnesTwice()
+    public async Task Callbacks_TwoProcessesOneKilledMidRun_EveryDeliveryArrivesAndEverySendIsAccountedFor()
     {
         const int count = 60;
         var created = JsonNode.Parse(await RtsProcess.RunCliAsync(Settings(), "apps", "create", "--name", "Scale"))!;
@@ -65,11 +65,14 @@ public sealed class MultiProcessCallbackTests : IDisposable
 
         var receipts = receiver.Received.GroupBy(r => r.Header("Rts-Delivery-Id")).ToDictionary(g => g.Key, g => g.Count());
         receipts.Keys.ShouldBe(ids, ignoreOrder: true);
-        var twice = receipts.Where(r => r.Value > 1).Select(r => r.Key).ToList();
-        // At least once: only a delivery whose attempt was cut off by the kill may arrive again (same Rts-Delivery-Id,
-        // so the receiver can de-duplicate); no delivery is ever sent by two live processes.
-        twice.ShouldAllBe(id => inFlightAtKill.Contains(id));
-        receipts.Values.ShouldAllBe(n => n <= 2);
+        Dictionary<string, int> attempts;
+        await using (var db = Db())
+            attempts = await db.CallbackDeliveries.AsNoTracking().ToDictionaryAsync(d => d.Id, d => d.Attempts);
+        // At least once, and no send unaccounted for: every receipt is a recorded attempt (a retry after a timeout under
+        // load is one), except at most one per delivery whose attempt the kill cut off before it was recorded. A delivery
+        // sent by two live processes at once would show one receipt more than that.
+        receipts.ShouldAllBe(r => r.Value <= attempts[r.Key] + (inFlightAtKill.Contains(r.Key) ? 1 : 0),
+            $"receipts per delivery vs recorded attempts; in flight at the kill: {string.Join(",", inFlightAtKill)}");
     }
 
     public void Dispose() => database.Dispose();

@@ -14,8 +14,10 @@ public sealed partial class CallbackWorker(
     IDbContextFactory<RtsDbContext> dbFactory, CallbackSender sender, ApplicationsHandler applications,
     CallbackOptions options, IClock clock, ILogger<CallbackWorker> logger) : BackgroundService
 {
-    private const int BatchSize = 16;
-    private const int MaxConcurrentSends = 8;
+    /// <summary>Deliveries claimed per pass, all sent at once: a claimed delivery's attempt starts as soon as it is
+    /// claimed, so a lease longer than the timeout (checked by <see cref="CallbackOptions"/>) always outlasts it. Claiming
+    /// more than are sent at once would let a lease run out while its delivery waits, and another process send it too.</summary>
+    private const int ConcurrentSends = 8;
 
     /// <summary>This worker's lease owner name: unique per process and start.</summary>
     public string Owner { get; } = $"{Environment.MachineName}/{Environment.ProcessId}/{Ids.Secret(6)}";
@@ -38,7 +40,7 @@ public sealed partial class CallbackWorker(
             {
                 LogLoopFailed(e);
             }
-            if (claimed < BatchSize) await Task.WhenAny(wake, Task.Delay(options.PollInterval, stop));
+            if (claimed < ConcurrentSends) await Task.WhenAny(wake, Task.Delay(options.PollInterval, stop));
         }
     }
 
@@ -49,12 +51,11 @@ public sealed partial class CallbackWorker(
         await using (var db = await dbFactory.CreateDbContextAsync(stop))
         {
             var now = clock.GetCurrentInstant();
-            var due = await Claimable(db.CallbackDeliveries, now).OrderBy(d => d.NextAttemptAt).Select(d => d.Id).Take(BatchSize).ToListAsync(stop);
+            var due = await Claimable(db.CallbackDeliveries, now).OrderBy(d => d.NextAttemptAt).Select(d => d.Id).Take(ConcurrentSends).ToListAsync(stop);
             foreach (var id in due)
                 if (await TryClaimAsync(db, id, Owner, now, options.LeaseDuration, stop)) claimed.Add(id);
         }
-        await Parallel.ForEachAsync(claimed, new ParallelOptions { MaxDegreeOfParallelism = MaxConcurrentSends, CancellationToken = stop },
-            async (id, ct) => await AttemptAsync(id, ct));
+        await Task.WhenAll(claimed.Select(id => AttemptAsync(id, stop)));
         return claimed.Count;
     }
 
