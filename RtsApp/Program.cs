@@ -1,23 +1,30 @@
 using RtsApp.Cli;
 using RtsApp.Components;
+using RtsApp.Features.Accounts;
 using RtsApp.Features.Admin;
+using RtsApp.Features.Applications;
+using RtsApp.Features.Availability;
 using RtsApp.Features.Booking;
+using RtsApp.Features.Calendars;
 using RtsApp.Features.Callbacks;
+using RtsApp.Features.Links;
 using RtsApp.Infrastructure;
 using RtsApp.Store;
 
 var builder = WebApplication.CreateBuilder(args);
-// Serves the build's static assets (scoped CSS bundle, wwwroot/lib) in every environment when run from a build, not only Development.
-builder.WebHost.UseStaticWebAssets();
+builder.WebHost.UseStaticWebAssets(); // the build's static assets in every environment, not only Development
 if (AppsCommand.IsCli(args))
     builder.Logging.ClearProviders().AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
 
 builder.Services.AddRtsStore();
 builder.Services.AddRtsApi();
+builder.Services.AddRtsApplications();
+builder.Services.AddRtsLinks();
+builder.Services.AddRtsBooking();
 builder.Services.AddRtsCallbacks();
 builder.Services.AddRtsAdmin();
 builder.Services.AddRazorComponents();
-builder.Services.AddOpenApi();
+builder.Services.AddRtsOpenApi();
 builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
 
 var app = builder.Build();
@@ -37,7 +44,12 @@ app.UseAntiforgery();
 app.MapStaticAssets();
 app.MapHealthChecks("/healthz");
 app.MapOpenApi();
-app.MapRtsApi();
+var api = app.MapRtsApiGroup();
+api.MapAccountsApi();
+api.MapCalendarsApi();
+api.MapEventsApi();
+api.MapAvailabilityApi();
+api.MapLinksApi();
 app.MapSchedulingPage();
 app.MapRtsAdmin();
 app.MapRazorComponents<App>();

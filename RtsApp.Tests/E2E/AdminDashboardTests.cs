@@ -104,8 +104,8 @@ public sealed class AdminDashboardTests(LiveApp app)
     {
         await using var receiver = await CallbackReceiver.StartAsync(new Reply(500), new Reply(500), new Reply(500), new Reply(500));
         var (_, linkId, token) = await CreateLinkAsync("E2E Callback App", "Callback interview", receiver.Url);
-        var booking = app.Factory.Services.GetRequiredService<BookingHandler>();
-        var offered = (await booking.GetPageAsync(token, default))!.Times.First();
+        var booking = app.Factory.Services.GetRequiredService<BookingCommand>();
+        var offered = (await app.Factory.Services.GetRequiredService<LinkPages>().GetPageAsync(token, default))!.Times.First();
         (await booking.BookAsync(token, offered.Start, "Europe/London", default)).ShouldBeOfType<BookingResult.Booked>();
 
         // Four failed attempts on the short schedule (1 s, 1 s, 2 s of the fake clock), then failed for good.

@@ -34,6 +34,9 @@ public class RtsAppFactory : WebApplicationFactory<Program>
     /// balancer would be; the database stays <paramref name="other"/>'s to drop.</summary>
     public static RtsAppFactory SharingDatabaseWith(RtsAppFactory other) => new(other.Database, owned: false, new Dictionary<string, string?>());
 
+    /// <summary>An app over an existing database (e.g. one a test built at an earlier schema); the caller disposes it.</summary>
+    public static RtsAppFactory On(TestDatabase database) => new(database, owned: false, new Dictionary<string, string?>());
+
     private RtsAppFactory(TestDatabase database, bool owned, IDictionary<string, string?> overrides)
     {
         Database = database;

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 using System.Text.Json;
 
@@ -66,10 +67,7 @@ public static class ApiBody
         }
         catch (JsonException ex)
         {
-            var path = ex.Path is null or "$" ? "body" : ex.Path.StartsWith("$.", StringComparison.Ordinal) ? ex.Path[2..] : ex.Path;
-            var message = ex.InnerException is null ? ex.Message.Split(" Path:")[0] : "has the wrong type";
-            if (message.StartsWith("The JSON value could not be converted", StringComparison.Ordinal)) message = "has the wrong type";
-            return (null, ApiError.Unprocessable(path, ApiError.Invalid, message));
+            return (null, ApiError.FromJson(ex));
         }
     }
 }
@@ -80,8 +78,22 @@ public sealed class Json<T> where T : class
     public T? Value { get; private init; }
     public ApiError? Error { get; private init; }
 
-    /// <summary>The body's error if it could not be read, else the validator's 422 if it is invalid, else null.</summary>
-    public ApiError? Check(FluentValidation.IValidator<T> validator) => Error ?? ApiError.Validate(validator, Value!);
+    /// <summary>Parse once: the body read, validated by <paramref name="validator"/> and turned into its validated spec by
+    /// <paramref name="toSpec"/>; or the body's error, or the validator's 422.</summary>
+    public bool TryParse<TSpec>(FluentValidation.IValidator<T> validator, Func<T, TSpec> toSpec,
+        [NotNullWhen(true)] out TSpec? spec, [NotNullWhen(false)] out ApiError? error)
+    {
+        spec = default;
+        error = Error ?? (Value is null ? ApiError.BadBody("the body must be a JSON object") : ApiError.Validate(validator, Value));
+        if (error is not null) return false;
+        if (Value is null)
+        {
+            error = ApiError.BadBody("the body must be a JSON object");
+            return false;
+        }
+        spec = toSpec(Value) ?? throw new InvalidOperationException("A spec conversion returned null.");
+        return true;
+    }
 
     public static ValueTask<Json<T>?> BindAsync(HttpContext http, ParameterInfo parameter)
     {

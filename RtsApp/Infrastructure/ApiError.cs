@@ -32,7 +32,25 @@ public sealed class ApiError : IResult, IStatusCodeHttpResult, IEndpointMetadata
         new(status, new Dictionary<string, List<ErrorDetail>> { [field] = [new ErrorDetail(key, description)] });
 
     public static ApiError Unprocessable(string field, string key, string description) => Field(422, field, key, description);
+    public static ApiError RequiredField(string field) => Unprocessable(field, Required, ValidationRules.RequiredMessage);
     public static ApiError BadBody(string description) => Field(400, "body", Invalid, description);
+
+    /// <summary>A JSON value of the wrong type or shape, as a 422 at its JSON path under <paramref name="prefix"/>
+    /// (<c>null</c> for the body itself). The one mapping of <see cref="JsonException"/> to the API's shape.</summary>
+    public static ApiError FromJson(JsonException ex, string? prefix = null)
+    {
+        var inner = ex.Path is null or "$" ? null : ex.Path.StartsWith("$.", StringComparison.Ordinal) ? ex.Path[2..] : ex.Path.TrimStart('$');
+        var path = (prefix, inner) switch
+        {
+            (null, null) => "body",
+            (null, _) => inner,
+            (_, null) => prefix,
+            _ => prefix + "." + inner,
+        };
+        var message = ex.InnerException is null ? ex.Message.Split(" Path:")[0] : "has the wrong type";
+        if (message.StartsWith("The JSON value could not be converted", StringComparison.Ordinal)) message = "has the wrong type";
+        return Unprocessable(path, Invalid, message);
+    }
 
     /// <summary>Maps FluentValidation failures to the 422 shape, naming each field by its JSON path.</summary>
     public static ApiError From(ValidationResult result)

@@ -19,8 +19,19 @@ public static class ApiJson
         o.NumberHandling = JsonNumberHandling.AllowReadingFromString;
         o.Converters.Add(new InstantConverter());
         o.Converters.Add(new NullableDurationConverter());
+        o.Converters.Add(new DurationConverter());
+        o.Converters.Add(new IntervalConverter());
+        o.Converters.Add(new ZoneConverter());
         return o;
     }
+
+    /// <summary>The earliest instant read (SPEC §1).</summary>
+    public static readonly Instant MinInstant = Instant.FromUtc(1900, 1, 1, 0, 0);
+    /// <summary>The latest instant read (SPEC §1).</summary>
+    public static readonly Instant MaxInstant = Instant.FromUtc(2999, 12, 31, 23, 59, 59);
+    /// <summary>The largest offset read (SPEC §1).</summary>
+    public static readonly Offset MaxOffset = Offset.FromHours(18);
+    public const string InstantMessage = "must be an ISO 8601 time with Z or an offset, from 1900 to 2999";
 
     /// <summary>Writes what the server writes: UTC, whole seconds, <c>yyyy-MM-ddTHH:mm:ssZ</c>.</summary>
     public static string Format(Instant instant) => OutPattern.Format(instant.Minus(Duration.FromTicks(instant.ToUnixTimeTicks() % NodaConstants.TicksPerSecond)));
@@ -45,30 +56,80 @@ public static class ApiJson
         foreach (var p in InPatterns)
         {
             var r = p.Parse(s);
-            if (r.Success) { instant = r.Value.ToInstant(); return true; }
+            if (!r.Success) continue;
+            // Checked before converting: a year-9999 local time with a negative offset is past Instant's range.
+            var value = r.Value;
+            if (Math.Abs(value.Offset.Seconds) > MaxOffset.Seconds || value.Year < 1899 || value.Year > 3000) return false;
+            instant = value.ToInstant();
+            return instant >= MinInstant && instant <= MaxInstant;
         }
         return false;
     }
 
+    /// <summary>Reads <c>yyyy-MM-dd</c> within the years SPEC §1 accepts.</summary>
     public static bool TryParseDate(string? text, out LocalDate date)
     {
         var r = LocalDatePattern.Iso.Parse(text?.Trim() ?? "");
         date = r.Success ? r.Value : default;
-        return r.Success;
+        return r.Success && date.Year is >= 1900 and <= 2999;
     }
-
-    /// <summary>The time-zone for an IANA id, or null when tzdb does not know it.</summary>
-    public static DateTimeZone? Zone(string? tzid) => string.IsNullOrWhiteSpace(tzid) ? null : DateTimeZoneProviders.Tzdb.GetZoneOrNull(tzid);
 
     private sealed class InstantConverter : JsonConverter<Instant>
     {
         public override Instant Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
             reader.TokenType == JsonTokenType.String && TryParseInstant(reader.GetString(), out var i)
                 ? i
-                : throw new JsonException("must be an ISO 8601 time with Z or an offset");
+                : throw new JsonException(InstantMessage);
 
         public override void Write(Utf8JsonWriter writer, Instant value, JsonSerializerOptions options) =>
             writer.WriteStringValue(Format(value));
+    }
+
+    /// <summary>A required duration, as <see cref="NullableDurationConverter"/> reads and writes it.</summary>
+    private sealed class DurationConverter : JsonConverter<Duration>
+    {
+        private static readonly NullableDurationConverter Inner = new();
+
+        public override Duration Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+            Inner.Read(ref reader, typeof(Duration?), options) ?? throw new JsonException("must be an object such as {\"minutes\": 30}");
+
+        public override void Write(Utf8JsonWriter writer, Duration value, JsonSerializerOptions options) => Inner.Write(writer, value, options);
+    }
+
+    /// <summary>A half-open interval as <c>{"start", "end"}</c> (validated specs as links store them).</summary>
+    private sealed class IntervalConverter : JsonConverter<Interval>
+    {
+        public override Interval Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+        {
+            if (reader.TokenType != JsonTokenType.StartObject) throw new JsonException("must be an object {\"start\", \"end\"}");
+            Instant? start = null, end = null;
+            while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
+            {
+                var name = reader.GetString();
+                reader.Read();
+                if (name == "start") start = JsonSerializer.Deserialize<Instant>(ref reader, options);
+                else if (name == "end") end = JsonSerializer.Deserialize<Instant>(ref reader, options);
+                else reader.Skip();
+            }
+            return start is { } s && end is { } e && e > s ? new Interval(s, e) : throw new JsonException("must have a start before its end");
+        }
+
+        public override void Write(Utf8JsonWriter writer, Interval value, JsonSerializerOptions options)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("start", Format(value.Start));
+            writer.WriteString("end", Format(value.End));
+            writer.WriteEndObject();
+        }
+    }
+
+    /// <summary>A tzdb zone as its id.</summary>
+    private sealed class ZoneConverter : JsonConverter<DateTimeZone>
+    {
+        public override DateTimeZone Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+            TzdbZones.Find(reader.GetString()) ?? throw new JsonException(ValidationRules.UnknownZoneMessage);
+
+        public override void Write(Utf8JsonWriter writer, DateTimeZone value, JsonSerializerOptions options) => writer.WriteStringValue(value.Id);
     }
 
     /// <summary>A duration is <c>{"minutes": n}</c> and/or <c>{"hours": n}</c>, summed; <c>null</c> or <c>{}</c> means absent.</summary>

@@ -4,12 +4,6 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.RateLimiting;
 using NodaTime;
-using RtsApp.Features.Accounts;
-using RtsApp.Features.Applications;
-using RtsApp.Features.Availability;
-using RtsApp.Features.Booking;
-using RtsApp.Features.Calendars;
-using RtsApp.Features.Links;
 using RtsApp.Store;
 
 namespace RtsApp.Infrastructure;
@@ -24,9 +18,6 @@ public static class ApiSetup
     {
         services.AddSingleton<IClock>(NodaTime.SystemClock.Instance);
         services.AddSingleton<PublicUrls>();
-        services.AddSingleton<ApplicationsHandler>();
-        services.AddSingleton<LinksHandler>();
-        services.AddSingleton<BookingHandler>();
         services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));
         ValidatorOptions.Global.DisplayNameResolver = (_, member, _) => member is null ? null : ApiError.JsonPath(member.Name);
         services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, ApiAuthenticationHandler>(ApiAuthenticationHandler.SchemeName, null);
@@ -60,19 +51,12 @@ public static class ApiSetup
         return RateLimitPartition.Get(app, _ => new ChainedWindows(perSecond, perMinute));
     }
 
-    public static WebApplication MapRtsApi(this WebApplication app)
-    {
-        var api = app.MapGroup(ApiPrefix)
+    /// <summary>The /v1 route group every feature maps its API into: authenticated, rate-limited.</summary>
+    public static RouteGroupBuilder MapRtsApiGroup(this WebApplication app) =>
+        app.MapGroup(ApiPrefix)
             .RequireAuthorization(ApiAuthorization.AnyCaller)
             .RequireRateLimiting(RateLimitPolicy)
             .WithTags("api");
-        api.MapAccountsApi();
-        api.MapCalendarsApi();
-        api.MapEventsApi();
-        api.MapAvailabilityApi();
-        api.MapLinksApi();
-        return app;
-    }
 
     /// <summary>Reads API bodies before authentication and turns any unexpected exception into a JSON 500.</summary>
     public static WebApplication UseRtsApiBody(this WebApplication app)

@@ -10,6 +10,10 @@ public static class Ids
     public const string CalendarPrefix = "cal_";
     public const string LinkPrefix = "sch_";
     public const string ApplicationPrefix = "app_";
+    public const string EventPrefix = "evt_";
+    public const string AccessTokenPrefix = "rts_at_";
+    /// <summary>Longer presented tokens are not looked up: every token this service makes is shorter.</summary>
+    public const int MaxTokenLength = 128;
 
     /// <summary>A prefixed id with 96 random bits, e.g. <c>acc_64b1859e8090ea21640c915f</c>.</summary>
     public static string New(string prefix) => prefix + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));

@@ -62,6 +62,8 @@ public sealed class CalendarEvent
     public string? LocationDescription { get; set; }
     /// <summary>Opaque events are busy time; transparent ones are not.</summary>
     public bool Transparent { get; set; }
+    /// <summary>The link whose booking wrote this event (SPEC §8: no other link's booking may move or overwrite it).</summary>
+    public string? LinkId { get; set; }
     public Instant CreatedAt { get; set; }
     public Instant UpdatedAt { get; set; }
 }
@@ -76,7 +78,8 @@ public sealed class DataProtectionKey
 }
 
 /// <summary>A real-time scheduling or sequencing link (<c>sch_…</c>). The token in its URL is kept as a look-up hash
-/// and encrypted (to rebuild the URL); the request is kept as normalized JSON so the page re-evaluates it live.</summary>
+/// and encrypted (to rebuild the URL). <see cref="SpecJson"/> is the validated link (what the page, booking, the status
+/// call and the dashboard read); <see cref="RequestJson"/> is the request as received, kept for the record only.</summary>
 public sealed class SchedulingLink
 {
     public required string Id { get; set; }
@@ -91,6 +94,8 @@ public sealed class SchedulingLink
     public required string Summary { get; set; }
     public required string DisplayTzid { get; set; }
     public required string RequestJson { get; set; }
+    /// <summary>The validated link spec as JSON; filled for links of earlier versions by the start-up upgrade.</summary>
+    public required string SpecJson { get; set; }
     /// <summary>The end of the link's last query period: an open link is expired from then on.</summary>
     public Instant ExpiresAt { get; set; }
     public string? DisplayMessage { get; set; }
@@ -102,6 +107,16 @@ public sealed class SchedulingLink
     public Instant? DisabledAt { get; set; }
     public Instant? NoTimesDisplayedAt { get; set; }
     public Instant CreatedAt { get; set; }
+}
+
+/// <summary>An event_id a link's booking will write into a target calendar, recorded at creation so that two open or
+/// completed links cannot claim the same event (SPEC §8, <c>errors.event_id_in_use</c>).</summary>
+public sealed class LinkEventClaim
+{
+    public required string LinkId { get; set; }
+    public required string ApplicationId { get; set; }
+    public required string CalendarId { get; set; }
+    public required string EventId { get; set; }
 }
 
 public static class LinkKinds

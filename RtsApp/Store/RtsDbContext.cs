@@ -1,3 +1,4 @@
+using RtsApp.Features.Calendars;
 using Microsoft.EntityFrameworkCore;
 
 namespace RtsApp.Store;
@@ -11,6 +12,7 @@ public sealed class RtsDbContext(DbContextOptions<RtsDbContext> options) : DbCon
     public DbSet<CalendarEvent> Events => Set<CalendarEvent>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
     public DbSet<SchedulingLink> Links => Set<SchedulingLink>();
+    public DbSet<LinkEventClaim> LinkEventClaims => Set<LinkEventClaim>();
     public DbSet<CallbackDelivery> CallbackDeliveries => Set<CallbackDelivery>();
     public DbSet<AdminCredential> AdminCredentials => Set<AdminCredential>();
 
@@ -53,10 +55,10 @@ public sealed class RtsDbContext(DbContextOptions<RtsDbContext> options) : DbCon
             e.HasKey(x => x.Id);
             e.HasIndex(x => new { x.CalendarId, x.EventId }).IsUnique();
             e.HasIndex(x => new { x.CalendarId, x.Start, x.End });
-            e.Property(x => x.EventId).HasMaxLength(256);
-            e.Property(x => x.Summary).HasMaxLength(1024);
-            e.Property(x => x.Description).HasMaxLength(4096);
-            e.Property(x => x.LocationDescription).HasMaxLength(1024);
+            e.Property(x => x.EventId).HasMaxLength(EventFields.EventIdMaxLength);
+            e.Property(x => x.Summary).HasMaxLength(EventFields.SummaryMaxLength);
+            e.Property(x => x.Description).HasMaxLength(EventFields.DescriptionMaxLength);
+            e.Property(x => x.LocationDescription).HasMaxLength(EventFields.LocationMaxLength);
             e.HasOne<Calendar>().WithMany().HasForeignKey(x => x.CalendarId).OnDelete(DeleteBehavior.Cascade);
         });
         b.Entity<SchedulingLink>(e =>
@@ -66,12 +68,21 @@ public sealed class RtsDbContext(DbContextOptions<RtsDbContext> options) : DbCon
             e.HasIndex(x => x.TokenHash).IsUnique();
             e.HasIndex(x => new { x.ApplicationId, x.CreatedAt });
             e.HasIndex(x => new { x.Status, x.CreatedAt });
-            e.Property(x => x.Summary).HasMaxLength(1024);
+            e.Property(x => x.Summary).HasMaxLength(EventFields.SummaryMaxLength);
             e.Property(x => x.TokenProtected).HasMaxLength(1024);
             e.Property(x => x.DisplayMessage).HasMaxLength(500);
             e.Property(x => x.RequestJson).HasMaxLength(1024 * 1024);
+            e.Property(x => x.SpecJson).HasMaxLength(1024 * 1024);
             e.Property(x => x.ChosenJson).HasMaxLength(65536);
             e.HasOne<ApiApplication>().WithMany().HasForeignKey(x => x.ApplicationId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<LinkEventClaim>(e =>
+        {
+            e.ToTable("link_event_claims");
+            e.HasKey(x => new { x.LinkId, x.CalendarId, x.EventId });
+            e.HasIndex(x => new { x.ApplicationId, x.CalendarId, x.EventId });
+            e.Property(x => x.EventId).HasMaxLength(EventFields.EventIdMaxLength);
+            e.HasOne<SchedulingLink>().WithMany().HasForeignKey(x => x.LinkId).OnDelete(DeleteBehavior.Cascade);
         });
         b.Entity<CallbackDelivery>(e =>
         {

@@ -72,6 +72,7 @@ public static class StoreSetup
             if (!string.IsNullOrEmpty(folder)) Directory.CreateDirectory(folder);
             db.Database.Migrate();
             db.Database.ExecuteSqlRaw("PRAGMA journal_mode=WAL;");
+            RunUpgrades(services, db);
             return;
         }
         // EF Core's own migration lock on PostgreSQL lasts one migration's transaction, so processes starting together
@@ -90,12 +91,20 @@ public static class StoreSetup
         {
             db.Database.ExecuteSql($"SELECT pg_advisory_lock({MigrationLockKey})");
             db.Database.Migrate();
+            RunUpgrades(services, db);
         }
         finally
         {
             db.Database.ExecuteSql($"SELECT pg_advisory_unlock({MigrationLockKey})");
             db.Database.CloseConnection();
         }
+    }
+
+    /// <summary>Data upgrades that need feature logic (registered by the features), run after the schema is current and,
+    /// on PostgreSQL, under the migration lock so that one process does each.</summary>
+    private static void RunUpgrades(IServiceProvider services, RtsDbContext db)
+    {
+        foreach (var upgrade in services.GetServices<IStoreUpgrade>()) upgrade.Run(db);
     }
 
     private sealed class DatabaseXmlRepository(IDbContextFactory<RtsDbContext> factory) : IXmlRepository

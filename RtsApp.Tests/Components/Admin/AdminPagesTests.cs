@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using RtsApp.Features.Admin;
 using RtsApp.Features.Callbacks;
+using Microsoft.EntityFrameworkCore;
 using RtsApp.Store;
 using RtsApp.Tests.Infrastructure;
 
@@ -189,9 +190,9 @@ public sealed class AdminPagesTests(AdminPagesFixture fixture) : IClassFixture<A
             delivery.Status = CallbackStatuses.Failed;
             await db.SaveChangesAsync();
         }
-        var queries = App.Services.GetRequiredService<AdminQueries>();
-        (await queries.ResendAsync(linkId, delivery.Id, default)).ShouldBeFalse();
-        (await queries.ResendAsync(otherLinkId, delivery.Id, default)).ShouldBeTrue();
+        var dbFactory = App.Services.GetRequiredService<IDbContextFactory<RtsDbContext>>();
+        (await CallbackOutbox.ResendAsync(dbFactory, delivery.Id, App.Clock.Now, default, linkId)).ShouldBeFalse();
+        (await CallbackOutbox.ResendAsync(dbFactory, delivery.Id, App.Clock.Now, default, otherLinkId)).ShouldBeTrue();
     }
 
     [Fact]

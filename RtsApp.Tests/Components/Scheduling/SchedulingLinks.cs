@@ -74,10 +74,9 @@ public static class SchedulingLinks
     {
         await using var db = factory.Db();
         var stored = await db.Links.SingleAsync(l => l.Id == link.Id);
-        var request = JsonNode.Parse(stored.RequestJson)!.AsObject();
-        request.Remove("oauth");
-        request.Remove("redirect_urls");
-        stored.RequestJson = request.ToJsonString();
+        var spec = JsonNode.Parse(stored.SpecJson)!.AsObject();
+        spec["redirect"] = new JsonObject();
+        stored.SpecJson = spec.ToJsonString();
         await db.SaveChangesAsync();
     }
 

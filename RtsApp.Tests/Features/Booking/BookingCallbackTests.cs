@@ -35,7 +35,7 @@ public sealed class BookingCallbackTests(BookingCallbackFixture fixture) : IClas
         body["callback_urls"] = new JsonObject { ["completed_url"] = receiver.Url };
         var link = await w.CreateAsync(body);
 
-        (await w.Booking.BookAsync(link.Token, LinkWorld.Nine, "America/New_York", default)).ShouldBeOfType<BookingResult.Booked>();
+        (await w.Booking.BookAsync(link.Token, LinkWorld.Nine, "America/New_York", default)).ShouldBeOfType<PageResult.Booked>();
 
         var (json, _) = await ReceivedAsync(receiver, w);
         json.Select(p => p.Key).Order().ShouldBe(["event", "participants", "real_time_scheduling", "user"]);
@@ -58,7 +58,7 @@ public sealed class BookingCallbackTests(BookingCallbackFixture fixture) : IClas
         body["tzid"] = "Europe/Berlin";
         body["callback_url"] = receiver.Url;
         var link = await w.CreateAsync(body);
-        (await w.Booking.BookAsync(link.Token, LinkWorld.Nine, "Not/AZone", default)).ShouldBeOfType<BookingResult.Booked>();
+        (await w.Booking.BookAsync(link.Token, LinkWorld.Nine, "Not/AZone", default)).ShouldBeOfType<PageResult.Booked>();
         var (json, _) = await ReceivedAsync(receiver, w);
         json["user"]!["tzid"]!.GetValue<string>().ShouldBe("Europe/Berlin");
     }
@@ -72,7 +72,7 @@ public sealed class BookingCallbackTests(BookingCallbackFixture fixture) : IClas
         body["callback_urls"] = new JsonObject { ["completed_url"] = receiver.Url };
         var link = await w.CreateAsync(body, "/v1/real_time_sequencing");
 
-        (await w.Booking.BookAsync(link.Token, LinkWorld.Nine, "Europe/London", default)).ShouldBeOfType<BookingResult.Booked>();
+        (await w.Booking.BookAsync(link.Token, LinkWorld.Nine, "Europe/London", default)).ShouldBeOfType<PageResult.Booked>();
 
         var (json, _) = await ReceivedAsync(receiver, w);
         json.Select(p => p.Key).Order().ShouldBe(["event", "participants", "real_time_scheduling", "sequence", "user"]);

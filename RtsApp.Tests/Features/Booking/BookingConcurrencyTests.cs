@@ -29,9 +29,10 @@ public sealed class BookingConcurrencyTests(RtsAppFactory factory) : IClassFixtu
 
         var results = await Task.WhenAll(links.Select(l => Task.Run(() => w.Booking.BookAsync(l.Token, Nine, null, default))));
 
-        results.Count(r => r is BookingResult.Booked).ShouldBe(1, string.Join(", ", results.Select(r => r.GetType().Name)));
-        results.Count(r => r is BookingResult.Taken).ShouldBe(Attempts - 1);
-        (await w.EventsAsync(w.CalA)).ShouldBe(["interview-42 Product Manager Interview 2026-03-27T09:00:00Z-2026-03-27T10:00:00Z"]);
+        results.Count(r => r is PageResult.Booked).ShouldBe(1, string.Join(", ", results.Select(r => r.GetType().Name)));
+        results.Count(r => r is PageResult.Taken).ShouldBe(Attempts - 1);
+        // Each link has its own event_id (SPEC §8): the one event is the winner's.
+        (await w.EventsAsync(w.CalA)).Single().ShouldEndWith(" Product Manager Interview 2026-03-27T09:00:00Z-2026-03-27T10:00:00Z");
         var statuses = await Task.WhenAll(links.Select(async l => (await w.StatusOfAsync(l.Id))));
         statuses.Count(s => s == "completed").ShouldBe(1);
         statuses.Count(s => s == "open").ShouldBe(Attempts - 1);
@@ -47,8 +48,8 @@ public sealed class BookingConcurrencyTests(RtsAppFactory factory) : IClassFixtu
 
         var results = await Task.WhenAll(starts.Select(s => Task.Run(() => w.Booking.BookAsync(link.Token, s, null, default))));
 
-        results.Count(r => r is BookingResult.Booked).ShouldBe(1, string.Join(", ", results.Select(r => r.GetType().Name)));
-        results.Count(r => r is BookingResult.NotOpen).ShouldBe(Attempts - 1);
+        results.Count(r => r is PageResult.Booked).ShouldBe(1, string.Join(", ", results.Select(r => r.GetType().Name)));
+        results.Count(r => r is PageResult.NotOpen).ShouldBe(Attempts - 1);
         (await w.EventsAsync(w.CalA)).Length.ShouldBe(1);
         (await w.StatusOfAsync(link.Id)).ShouldBe("completed");
     }
@@ -69,7 +70,7 @@ public sealed class BookingConcurrencyTests(RtsAppFactory factory) : IClassFixtu
         var results = await Task.WhenAll(links.Select((l, i) => Task.Run(() =>
             handlers[i % 2].BookAsync(l.Token, Nine + Duration.FromMinutes(30 * (i % 2)), null, default))));
 
-        results.Count(r => r is BookingResult.Booked).ShouldBe(1, string.Join(", ", results.Select(r => r.GetType().Name)));
+        results.Count(r => r is PageResult.Booked).ShouldBe(1, string.Join(", ", results.Select(r => r.GetType().Name)));
         (await w.EventsAsync(w.CalB)).Length.ShouldBe(1);
     }
 }

@@ -9,7 +9,7 @@ using RtsApp.Tests.Infrastructure;
 
 namespace RtsApp.Tests.Features.Booking;
 
-/// <summary>SPEC §7–8 through <see cref="BookingHandler"/>: offering times, booking one, who is chosen, where events go,
+/// <summary>SPEC §7–8 through <see cref="BookingCommand"/>: offering times, booking one, who is chosen, where events go,
 /// redirects, and the no-times callbacks being queued.</summary>
 public sealed class BookingHandlerTests(RtsAppFactory factory) : IClassFixture<RtsAppFactory>
 {
@@ -48,7 +48,7 @@ public sealed class BookingHandlerTests(RtsAppFactory factory) : IClassFixture<R
         var display = await w.CreateAsync(body);
         (await w.Booking.GetPageAsync(display.Token, default))!.Times.Select(t => Utc(t.Start))
             .ShouldBe(["2026-03-27T09:15:00Z", "2026-03-27T09:45:00Z"]);
-        (await w.Booking.BookAsync(display.Token, Nine, null, default)).ShouldBeOfType<BookingResult.Taken>();
+        (await w.Booking.BookAsync(display.Token, Nine, null, default)).ShouldBeOfType<PageResult.Taken>();
 
         body["availability"]!["tzid"] = "Etc/UTC";
         var utc = await w.CreateAsync(body);
@@ -66,8 +66,8 @@ public sealed class BookingHandlerTests(RtsAppFactory factory) : IClassFixture<R
         using (w.ClockAt(Nine - Duration.FromHours(1)))
         {
             (await w.Booking.GetPageAsync(link.Token, default))!.Times.Select(t => t.Start).ShouldBe([Ten]);
-            (await w.Booking.BookAsync(link.Token, Nine, null, default)).ShouldBeOfType<BookingResult.Taken>();
-            (await w.Booking.BookAsync(link.Token, Ten, null, default)).ShouldBeOfType<BookingResult.Booked>();
+            (await w.Booking.BookAsync(link.Token, Nine, null, default)).ShouldBeOfType<PageResult.Taken>();
+            (await w.Booking.BookAsync(link.Token, Ten, null, default)).ShouldBeOfType<PageResult.Booked>();
         }
     }
 
@@ -76,7 +76,7 @@ public sealed class BookingHandlerTests(RtsAppFactory factory) : IClassFixture<R
     {
         var w = await World();
         (await w.Booking.GetPageAsync("no-such-token", default)).ShouldBeNull();
-        (await w.Booking.BookAsync("no-such-token", Nine, null, default)).ShouldBeOfType<BookingResult.Unknown>();
+        (await w.Booking.BookAsync("no-such-token", Nine, null, default)).ShouldBeOfType<PageResult.Unknown>();
     }
 
     [Fact]
@@ -85,7 +85,7 @@ public sealed class BookingHandlerTests(RtsAppFactory factory) : IClassFixture<R
         var w = await World();
         var link = await w.CreateAsync(w.Scheduling());
 
-        var result = (await w.Booking.BookAsync(link.Token, NineThirty, "America/New_York", default)).ShouldBeOfType<BookingResult.Booked>();
+        var result = (await w.Booking.BookAsync(link.Token, NineThirty, "America/New_York", default)).ShouldBeOfType<PageResult.Booked>();
         result.Page.Status.ShouldBe("completed");
         result.Page.Times.ShouldBeEmpty();
         result.Page.Booked!.Start.ShouldBe(NineThirty);
@@ -105,7 +105,7 @@ public sealed class BookingHandlerTests(RtsAppFactory factory) : IClassFixture<R
         (await w.EventsAsync(w.CalR)).ShouldBeEmpty();
 
         // Completed: never books again.
-        (await w.Booking.BookAsync(link.Token, Ten, null, default)).ShouldBeOfType<BookingResult.NotOpen>();
+        (await w.Booking.BookAsync(link.Token, Ten, null, default)).ShouldBeOfType<PageResult.NotOpen>();
         (await w.EventsAsync(w.CalA)).Length.ShouldBe(1);
     }
 
@@ -114,9 +114,9 @@ public sealed class BookingHandlerTests(RtsAppFactory factory) : IClassFixture<R
     {
         var w = await World();
         var link = await w.CreateAsync(w.Scheduling());
-        (await w.Booking.BookAsync(link.Token, Nine + Duration.FromMinutes(10), null, default)).ShouldBeOfType<BookingResult.Taken>();
-        (await w.Booking.BookAsync(link.Token, Nine + Duration.FromHours(2), null, default)).ShouldBeOfType<BookingResult.Taken>();
-        (await w.Booking.BookAsync(link.Token, Nine - Duration.FromHours(1), null, default)).ShouldBeOfType<BookingResult.Taken>();
+        (await w.Booking.BookAsync(link.Token, Nine + Duration.FromMinutes(10), null, default)).ShouldBeOfType<PageResult.Taken>();
+        (await w.Booking.BookAsync(link.Token, Nine + Duration.FromHours(2), null, default)).ShouldBeOfType<PageResult.Taken>();
+        (await w.Booking.BookAsync(link.Token, Nine - Duration.FromHours(1), null, default)).ShouldBeOfType<PageResult.Taken>();
         (await w.StatusOfAsync(link.Id)).ShouldBe("open");
         (await w.EventsAsync(w.CalA)).ShouldBeEmpty();
     }
@@ -131,7 +131,7 @@ public sealed class BookingHandlerTests(RtsAppFactory factory) : IClassFixture<R
 
         await w.PutBusyAsync(w.CalB, "b-busy", Nine + Duration.FromMinutes(45), Ten);
 
-        var taken = (await w.Booking.BookAsync(link.Token, Nine, null, default)).ShouldBeOfType<BookingResult.Taken>();
+        var taken = (await w.Booking.BookAsync(link.Token, Nine, null, default)).ShouldBeOfType<PageResult.Taken>();
         taken.Page.Status.ShouldBe("open");
         taken.Page.Times.Select(t => t.Start).ShouldBe([Ten]);
         (await w.StatusOfAsync(link.Id)).ShouldBe("open");
@@ -140,7 +140,7 @@ public sealed class BookingHandlerTests(RtsAppFactory factory) : IClassFixture<R
             (await db.CallbackDeliveries.CountAsync(d => d.LinkId == link.Id)).ShouldBe(0);
 
         // The time still free books.
-        (await w.Booking.BookAsync(link.Token, Ten, null, default)).ShouldBeOfType<BookingResult.Booked>();
+        (await w.Booking.BookAsync(link.Token, Ten, null, default)).ShouldBeOfType<PageResult.Booked>();
     }
 
     [Fact]
@@ -153,7 +153,7 @@ public sealed class BookingHandlerTests(RtsAppFactory factory) : IClassFixture<R
             targets: $$"""[{"sub": "{{w.A}}", "calendar_id": "{{w.CalA}}"}, {"sub": "{{w.B}}", "calendar_id": "{{w.CalB}}"}, {"sub": "{{w.R}}", "calendar_id": "{{w.CalR}}"}]"""));
         await w.PutBusyAsync(w.CalB, "b-busy", Nine, Ten);
 
-        var booked = (await w.Booking.BookAsync(link.Token, Nine, null, default)).ShouldBeOfType<BookingResult.Booked>();
+        var booked = (await w.Booking.BookAsync(link.Token, Nine, null, default)).ShouldBeOfType<PageResult.Booked>();
         booked.Page.Booked!.Participants.ShouldBe([w.A]);
         (await w.EventsAsync(w.CalA)).Length.ShouldBe(1);
         (await w.EventsAsync(w.CalB)).ShouldBe(["b-busy Busy 2026-03-27T09:00:00Z-2026-03-27T10:00:00Z"]);
@@ -162,7 +162,7 @@ public sealed class BookingHandlerTests(RtsAppFactory factory) : IClassFixture<R
         var second = await w.CreateAsync(w.Scheduling(
             participants: $$"""[{"members": [{"sub": "{{w.B}}"}, {"sub": "{{w.A}}"}, {"sub": "{{w.R}}"}], "required": 2}]""",
             targets: $$"""[{"sub": "{{w.A}}", "calendar_id": "{{w.CalA}}"}, {"sub": "{{w.B}}", "calendar_id": "{{w.CalB}}"}, {"sub": "{{w.R}}", "calendar_id": "{{w.CalR}}"}]"""));
-        var two = (await w.Booking.BookAsync(second.Token, Ten, null, default)).ShouldBeOfType<BookingResult.Booked>();
+        var two = (await w.Booking.BookAsync(second.Token, Ten, null, default)).ShouldBeOfType<PageResult.Booked>();
         two.Page.Booked!.Participants.ShouldBe([w.B, w.A]);
         (await w.EventsAsync(w.CalR)).ShouldBeEmpty();
         (await w.EventsAsync(w.CalB)).Length.ShouldBe(2);
@@ -176,7 +176,7 @@ public sealed class BookingHandlerTests(RtsAppFactory factory) : IClassFixture<R
         var link = await w.CreateAsync(w.Scheduling(
             participants: $$"""[{"members": [{"sub": "{{w.A}}"}, {"sub": "{{w.B}}"}], "required": 1}]""",
             targets: $$"""[{"sub": "{{w.B}}", "calendar_id": "{{w.CalB}}"}, {"sub": "{{w.R}}", "calendar_id": "{{w.CalR}}"}, {"sub": "{{w.A}}", "calendar_id": "{{w.CalA}}"}]"""));
-        (await w.Booking.BookAsync(link.Token, Nine, null, default)).ShouldBeOfType<BookingResult.Booked>();
+        (await w.Booking.BookAsync(link.Token, Nine, null, default)).ShouldBeOfType<PageResult.Booked>();
         (await w.EventsAsync(w.CalA)).ShouldBe(["interview-42 Product Manager Interview 2026-03-27T09:00:00Z-2026-03-27T10:00:00Z"]);
         (await w.EventsAsync(w.CalR)).ShouldBe(["interview-42 Product Manager Interview 2026-03-27T09:00:00Z-2026-03-27T10:00:00Z"]);
         (await w.EventsAsync(w.CalB)).ShouldBeEmpty();
@@ -191,7 +191,7 @@ public sealed class BookingHandlerTests(RtsAppFactory factory) : IClassFixture<R
             targets: $$"""[{"sub": "{{w.B}}", "calendar_id": "{{w.CalB}}"}, {"sub": "{{w.R}}", "calendar_id": "{{w.CalR}}"}, {"sub": "{{w.A}}", "calendar_id": "{{w.CalA}}"}]""");
         body["event_creation"] = "single";
         var link = await w.CreateAsync(body);
-        (await w.Booking.BookAsync(link.Token, Nine, null, default)).ShouldBeOfType<BookingResult.Booked>();
+        (await w.Booking.BookAsync(link.Token, Nine, null, default)).ShouldBeOfType<PageResult.Booked>();
         // B was not chosen, so the first eligible target is the room's.
         (await w.EventsAsync(w.CalR)).Length.ShouldBe(1);
         (await w.EventsAsync(w.CalA)).ShouldBeEmpty();
@@ -206,7 +206,7 @@ public sealed class BookingHandlerTests(RtsAppFactory factory) : IClassFixture<R
         body["event"]!["description"] = "Round one";
         body["event"]!["location"] = new JsonObject { ["description"] = "Room 4" };
         var link = await w.CreateAsync(body);
-        (await w.Booking.BookAsync(link.Token, Nine, null, default)).ShouldBeOfType<BookingResult.Booked>();
+        (await w.Booking.BookAsync(link.Token, Nine, null, default)).ShouldBeOfType<PageResult.Booked>();
         var ev = (await w.Api.GetOkAsync($"/v1/events?from=2026-03-27&to=2026-03-28&calendar_ids[]={w.CalA}"))["events"]![0]!;
         ev["description"]!.GetValue<string>().ShouldBe("Round one");
         ev["location"]!["description"]!.GetValue<string>().ShouldBe("Room 4");
@@ -227,7 +227,7 @@ public sealed class BookingHandlerTests(RtsAppFactory factory) : IClassFixture<R
         first.Steps.Select(s => $"{s.SequenceId} {s.Summary} {Utc(s.Start)}-{Utc(s.End)}").ShouldBe([
             "first Technical 2026-03-27T09:00:00Z-2026-03-27T10:00:00Z", "2 Culture 2026-03-27T10:30:00Z-2026-03-27T11:00:00Z"]);
 
-        var booked = (await w.Booking.BookAsync(link.Token, Nine, "Europe/Paris", default)).ShouldBeOfType<BookingResult.Booked>();
+        var booked = (await w.Booking.BookAsync(link.Token, Nine, "Europe/Paris", default)).ShouldBeOfType<PageResult.Booked>();
         booked.Page.Booked!.Participants.ShouldBe([w.A, w.B]);
 
         (await w.EventsAsync(w.CalA)).ShouldBe(["loop-1-a Technical 2026-03-27T09:00:00Z-2026-03-27T10:00:00Z"]);
@@ -249,7 +249,7 @@ public sealed class BookingHandlerTests(RtsAppFactory factory) : IClassFixture<R
         var w = await World();
         var link = await w.CreateAsync(w.Sequencing(), "/v1/real_time_sequencing");
         // Step 1 at 10:00 ends at 11:00, leaving no room for step 2 inside the query period.
-        (await w.Booking.BookAsync(link.Token, Ten, null, default)).ShouldBeOfType<BookingResult.Taken>();
+        (await w.Booking.BookAsync(link.Token, Ten, null, default)).ShouldBeOfType<PageResult.Taken>();
         (await w.EventsAsync(w.CalA)).ShouldBeEmpty();
     }
 
@@ -259,7 +259,7 @@ public sealed class BookingHandlerTests(RtsAppFactory factory) : IClassFixture<R
         var w = await World();
         var link = await w.CreateAsync(w.Scheduling());
         await w.Api.PostOkAsync($"/v1/real_time_scheduling/{link.Id}/disable", new { display_message = "Closed" });
-        var result = (await w.Booking.BookAsync(link.Token, Nine, null, default)).ShouldBeOfType<BookingResult.NotOpen>();
+        var result = (await w.Booking.BookAsync(link.Token, Nine, null, default)).ShouldBeOfType<PageResult.NotOpen>();
         result.Page.Status.ShouldBe("disabled");
         result.Page.DisplayMessage.ShouldBe("Closed");
         result.Page.Times.ShouldBeEmpty();
@@ -274,7 +274,7 @@ public sealed class BookingHandlerTests(RtsAppFactory factory) : IClassFixture<R
         var link = await w.CreateAsync(w.Scheduling());
         using (w.ClockAt(LinkWorld.PeriodEnd + Duration.FromMinutes(1)))
         {
-            var result = (await w.Booking.BookAsync(link.Token, Nine, null, default)).ShouldBeOfType<BookingResult.NotOpen>();
+            var result = (await w.Booking.BookAsync(link.Token, Nine, null, default)).ShouldBeOfType<PageResult.NotOpen>();
             result.Page.Status.ShouldBe("expired");
             (await w.Booking.GetPageAsync(link.Token, default))!.Times.ShouldBeEmpty();
         }
@@ -288,20 +288,20 @@ public sealed class BookingHandlerTests(RtsAppFactory factory) : IClassFixture<R
         var withCompleted = w.Scheduling();
         withCompleted["redirect_urls"] = new JsonObject { ["completed_url"] = "https://app.example/done?x=1" };
         var one = await w.CreateAsync(withCompleted);
-        (await w.Booking.BookAsync(one.Token, Nine, null, default)).ShouldBeOfType<BookingResult.Booked>()
+        (await w.Booking.BookAsync(one.Token, Nine, null, default)).ShouldBeOfType<PageResult.Booked>()
             .RedirectUrl.ShouldBe($"https://app.example/done?x=1&token={Uri.EscapeDataString(one.Token)}");
 
         var withOauth = w.Scheduling();
         withOauth["oauth"]!["state"] = "a b&c";
         var two = await w.CreateAsync(withOauth);
-        (await w.Booking.BookAsync(two.Token, Ten, null, default)).ShouldBeOfType<BookingResult.Booked>()
+        (await w.Booking.BookAsync(two.Token, Ten, null, default)).ShouldBeOfType<PageResult.Booked>()
             .RedirectUrl.ShouldBe($"https://app.example/after?state=a%20b%26c&token={Uri.EscapeDataString(two.Token)}");
 
         var noState = w.Scheduling(participants: $$"""[{"members": [{"sub": "{{w.R}}"}], "required": "all"}]""",
             targets: $$"""[{"sub": "{{w.R}}", "calendar_id": "{{w.CalR}}"}]""");
         noState["oauth"]!.AsObject().Remove("state");
         var three = await w.CreateAsync(noState);
-        (await w.Booking.BookAsync(three.Token, Nine, null, default)).ShouldBeOfType<BookingResult.Booked>()
+        (await w.Booking.BookAsync(three.Token, Nine, null, default)).ShouldBeOfType<PageResult.Booked>()
             .RedirectUrl.ShouldBe($"https://app.example/after?token={Uri.EscapeDataString(three.Token)}");
     }
 
@@ -373,7 +373,7 @@ public sealed class BookingHandlerTests(RtsAppFactory factory) : IClassFixture<R
         var body = w.Scheduling();
         body["callback_url"] = "https://app.example/cb";
         var link = await w.CreateAsync(body);
-        (await w.Booking.BookAsync(link.Token, Nine, null, default)).ShouldBeOfType<BookingResult.Booked>();
+        (await w.Booking.BookAsync(link.Token, Nine, null, default)).ShouldBeOfType<PageResult.Booked>();
         var delivery = (await DeliveriesAsync(link.Id)).ShouldHaveSingleItem();
         delivery.Kind.ShouldBe(CallbackKinds.Completed);
         delivery.Url.ShouldBe("https://app.example/cb");
@@ -387,7 +387,7 @@ public sealed class BookingHandlerTests(RtsAppFactory factory) : IClassFixture<R
         body["event"]!["summary"] = "Interview; round 1, with\\notes\nline two";
         var link = await w.CreateAsync(body);
         (await w.Booking.IcsAsync(link.Token, default)).ShouldBeNull();
-        (await w.Booking.BookAsync(link.Token, NineThirty, null, default)).ShouldBeOfType<BookingResult.Booked>();
+        (await w.Booking.BookAsync(link.Token, NineThirty, null, default)).ShouldBeOfType<PageResult.Booked>();
 
         var ics = (await w.Booking.IcsAsync(link.Token, default))!;
         ics.ShouldEndWith("\r\n");
@@ -412,7 +412,7 @@ public sealed class BookingHandlerTests(RtsAppFactory factory) : IClassFixture<R
     {
         var w = await World();
         var link = await w.CreateAsync(w.Sequencing(), "/v1/real_time_sequencing");
-        (await w.Booking.BookAsync(link.Token, Nine, null, default)).ShouldBeOfType<BookingResult.Booked>();
+        (await w.Booking.BookAsync(link.Token, Nine, null, default)).ShouldBeOfType<PageResult.Booked>();
         var lines = (await w.Booking.IcsAsync(link.Token, default))!.Replace("\r\n ", "").Split("\r\n");
         lines.Count(l => l == "BEGIN:VEVENT").ShouldBe(2);
         lines.ShouldContain("SUMMARY:Technical");

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
+using RtsApp.Tests.Features.Booking;
 using RtsApp.Features.Booking;
 using RtsApp.Tests.Infrastructure;
 
@@ -23,7 +24,7 @@ public sealed record LinkWorld(RtsAppFactory Factory, ApiClient Api, string A, s
         return new LinkWorld(factory, api, a, await api.CreateCalendarAsync(a), b, await api.CreateCalendarAsync(b), r, await api.CreateCalendarAsync(r));
     }
 
-    public BookingHandler Booking => Factory.Services.GetRequiredService<BookingHandler>();
+    public BookingDriver Booking => new(Factory.Services.GetRequiredService<LinkPages>(), Factory.Services.GetRequiredService<BookingCommand>());
 
     /// <summary>A real-time scheduling body: A and B, all required, 60 minutes, written into A's calendar.</summary>
     public JsonObject Scheduling(string? participants = null, string? targets = null) => Parse($$"""
@@ -52,11 +53,33 @@ public sealed record LinkWorld(RtsAppFactory Factory, ApiClient Api, string A, s
 
     public static JsonObject Parse(string json) => JsonNode.Parse(json)!.AsObject();
 
+    private int created;
+
+    /// <summary>Creates a link. SPEC §8 gives each event_id in a calendar to one open or completed link, so every link
+    /// after a world's first gets its event ids suffixed with its number (the first keeps them as written).</summary>
     public async Task<CreatedLink> CreateAsync(JsonObject body, string path = "/v1/real_time_scheduling")
     {
+        var n = Interlocked.Increment(ref created);
+        if (n > 1) Suffix(body, "-" + n);
         var reply = await Api.PostOkAsync(path, body.ToJsonString());
         var url = reply["url"]!.GetValue<string>();
         return new CreatedLink(reply["real_time_scheduling"]!["real_time_scheduling_id"]!.GetValue<string>(), url, url[(url.LastIndexOf('/') + 1)..], reply);
+    }
+
+    private static void Suffix(JsonNode? node, string suffix)
+    {
+        if (node is JsonObject o)
+        {
+            foreach (var (key, value) in o.ToList())
+            {
+                if (key == "event_id" && value is JsonValue v && v.TryGetValue<string>(out var id)) o[key] = id + suffix;
+                else Suffix(value, suffix);
+            }
+        }
+        else if (node is JsonArray a)
+        {
+            foreach (var item in a) Suffix(item, suffix);
+        }
     }
 
     public Task<JsonNode> StatusAsync(string linkId) => Api.GetOkAsync($"/v1/real_time_scheduling/{linkId}");

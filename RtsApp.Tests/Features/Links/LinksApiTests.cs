@@ -121,7 +121,7 @@ public sealed class LinksApiTests(RtsAppFactory factory) : IClassFixture<RtsAppF
         { "remove target_calendars", "target_calendars", "errors.required" },
         { "set target_calendars[0].sub B", "target_calendars[0].calendar_id", "errors.not_found" },
         { "set target_calendars[0].calendar_id cal_000000000000000000000000", "target_calendars[0].calendar_id", "errors.not_found" },
-        { "remove oauth", "oauth.redirect_uri", "errors.required" },
+        { "set oauth.redirect_uri https://app.example/a\r\nSet-Cookie: x=1", "oauth.redirect_uri", "errors.invalid" },
         { "set oauth.redirect_uri ftp://app.example/x", "oauth.redirect_uri", "errors.invalid" },
         { "set oauth.redirect_uri not a url", "oauth.redirect_uri", "errors.invalid" },
         { "set redirect_urls.completed_url /relative", "redirect_urls.completed_url", "errors.invalid" },
@@ -149,8 +149,8 @@ public sealed class LinksApiTests(RtsAppFactory factory) : IClassFixture<RtsAppF
     [Theory]
     [InlineData("event", "null", 422)]
     [InlineData("event", "\"text\"", 422)]
-    [InlineData("oauth", "null", 422)]
-    [InlineData("oauth", "{}", 422)]
+    [InlineData("oauth", "null", 200)] // SPEC §6: redirects are optional (an RtsApp extension)
+    [InlineData("oauth", "{}", 200)]
     [InlineData("target_calendars", "[null]", 422)]
     [InlineData("target_calendars", "[{}]", 422)]
     [InlineData("target_calendars", "{}", 422)]
@@ -204,7 +204,7 @@ public sealed class LinksApiTests(RtsAppFactory factory) : IClassFixture<RtsAppF
         body["target_calendars"] = new JsonArray();
         body.Remove("oauth");
         var errors = await ErrorsAsync(await w.Api.PostAsync("/v1/real_time_scheduling", body.ToJsonString()));
-        errors.Select(e => e.Key).Order().ShouldBe(["event.summary", "oauth.redirect_uri", "target_calendars"]);
+        errors.Select(e => e.Key).Order().ShouldBe(["event.summary", "target_calendars"]);
     }
 
     [Fact]
@@ -326,7 +326,7 @@ public sealed class LinksApiTests(RtsAppFactory factory) : IClassFixture<RtsAppF
     {
         var w = await World();
         var link = await w.CreateAsync(w.Scheduling());
-        (await w.Booking.BookAsync(link.Token, LinkWorld.Nine, null, default)).ShouldBeOfType<RtsApp.Features.Booking.BookingResult.Booked>();
+        (await w.Booking.BookAsync(link.Token, LinkWorld.Nine, null, default)).ShouldBeOfType<RtsApp.Tests.Features.Booking.PageResult.Booked>();
         var errors = await ErrorsAsync(await w.Api.PostAsync($"/v1/real_time_scheduling/{link.Id}/disable", new { display_message = "Too late" }));
         errors.Single().Value![0]!["key"]!.GetValue<string>().ShouldBe("errors.link_completed");
         (await w.StatusOfAsync(link.Id)).ShouldBe("completed");
@@ -342,7 +342,7 @@ public sealed class LinksApiTests(RtsAppFactory factory) : IClassFixture<RtsAppF
         using (w.ClockAt(LinkWorld.PeriodEnd))
         {
             (await w.StatusOfAsync(link.Id)).ShouldBe("expired");
-            (await w.Booking.BookAsync(link.Token, LinkWorld.Nine, null, default)).ShouldBeOfType<RtsApp.Features.Booking.BookingResult.NotOpen>();
+            (await w.Booking.BookAsync(link.Token, LinkWorld.Nine, null, default)).ShouldBeOfType<RtsApp.Tests.Features.Booking.PageResult.NotOpen>();
             // An expired link may still be disabled.
             var reply = await w.Api.PostOkAsync($"/v1/real_time_scheduling/{link.Id}/disable", new { display_message = "Closed" });
             reply["real_time_scheduling"]!["status"]!.GetValue<string>().ShouldBe("disabled");

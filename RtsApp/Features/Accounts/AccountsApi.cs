@@ -16,10 +16,23 @@ public sealed class CreateAccountValidator : AbstractValidator<CreateAccountRequ
 
     private CreateAccountValidator()
     {
-        RuleFor(x => x.Name).NotEmpty().WithMessage("required").MaximumLength(256);
-        RuleFor(x => x.Email).MaximumLength(256).EmailAddress().When(x => !string.IsNullOrEmpty(x.Email));
-        RuleFor(x => x.Tzid).Must(z => ApiJson.Zone(z) is not null).When(x => x.Tzid is not null)
-            .WithErrorCode("errors.unknown_time_zone").WithMessage("is not a known IANA time zone");
+        RuleFor(x => x.Name).Required().MaximumLength(MaxLength).NoControlCharacters();
+        RuleFor(x => x.Email).MaximumLength(MaxLength).Must(BeAnEmailAddress).When(x => !string.IsNullOrEmpty(x.Email))
+            .WithMessage("must be an email address such as ann@example.com");
+        RuleFor(x => x.Tzid).KnownZone();
+    }
+
+    public const int MaxLength = 256;
+
+    /// <summary>One local part, one @, and a domain with a dot and no spaces or control characters: what a mail server
+    /// could deliver to (FluentValidation's own check accepts anything with an @).</summary>
+    private static bool BeAnEmailAddress(string? email)
+    {
+        if (email is null || email.Any(c => char.IsWhiteSpace(c) || char.IsControl(c))) return false;
+        var at = email.LastIndexOf('@');
+        if (at < 1 || at != email.IndexOf('@', StringComparison.Ordinal)) return false;
+        var domain = email[(at + 1)..];
+        return domain.Contains('.', StringComparison.Ordinal) && !domain.StartsWith('.') && !domain.EndsWith('.') && !domain.Contains("..", StringComparison.Ordinal);
     }
 }
 
@@ -39,17 +52,16 @@ public static class AccountsApi
     public static async Task<Results<Ok<AccountReply>, ApiError>> CreateAccount(
         Json<CreateAccountRequest> body, Caller caller, IDbContextFactory<RtsDbContext> dbFactory, IClock clock, CancellationToken ct)
     {
-        if (body.Check(CreateAccountValidator.Instance) is { } invalid) return invalid;
-        var request = body.Value!;
+        if (!body.TryParse(CreateAccountValidator.Instance, r => r, out var request, out var invalid)) return invalid;
 
-        var token = "rts_at_" + Ids.Secret();
+        var token = Ids.AccessTokenPrefix + Ids.Secret();
         var account = new Account
         {
             Id = Ids.New(Ids.AccountPrefix),
             ApplicationId = caller.ApplicationId,
-            Name = request.Name!.Trim(),
+            Name = Validated.Value(request.Name, "name").Trim(),
             Email = string.IsNullOrWhiteSpace(request.Email) ? null : request.Email.Trim(),
-            Tzid = request.Tzid ?? "Etc/UTC",
+            Tzid = request.Tzid ?? TzdbZones.UtcId,
             AccessTokenHash = Ids.Hash(token),
             CreatedAt = clock.GetCurrentInstant(),
         };

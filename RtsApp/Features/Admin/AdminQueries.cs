@@ -21,7 +21,7 @@ public sealed record Paged<T>(IReadOnlyList<T> Items, int Page, int PageSize, in
     public int Pages => Math.Max(1, (Total + PageSize - 1) / PageSize);
 }
 
-public sealed record LinkDetailView(SchedulingLink Link, string Status, string ApplicationName, LinkRequest Request, ChosenBooking? Chosen,
+public sealed record LinkDetailView(SchedulingLink Link, string Status, string ApplicationName, LinkSpec? Spec, ChosenBooking? Chosen,
     IReadOnlyList<CallbackDelivery> Deliveries, string Url);
 
 public sealed record AccountRow(Account Account, string ApplicationName, IReadOnlyList<Calendar> Calendars);
@@ -92,7 +92,7 @@ public sealed class AdminQueries(IDbContextFactory<RtsDbContext> dbFactory, Link
             .Skip((page - 1) * PageSize).Take(PageSize)
             .Join(db.Applications, l => l.ApplicationId, a => a.Id, (l, a) => new { Link = l, a.Name })
             .ToListAsync(ct);
-        return new Paged<LinkRow>(rows.Select(r => new LinkRow(r.Link.Id, r.Link.Summary, r.Link.Kind, LinkViews.Status(r.Link, now), r.Name,
+        return new Paged<LinkRow>(rows.Select(r => new LinkRow(r.Link.Id, r.Link.Summary, r.Link.Kind, LinkStatus.Of(r.Link, now), r.Name,
             r.Link.CreatedAt, r.Link.ExpiresAt, r.Link.ChosenStart)).ToList(), page, PageSize, total);
     }
 
@@ -103,18 +103,8 @@ public sealed class AdminQueries(IDbContextFactory<RtsDbContext> dbFactory, Link
         if (link is null) return null;
         var appName = await db.Applications.Where(a => a.Id == link.ApplicationId).Select(a => a.Name).FirstAsync(ct);
         var deliveries = await db.CallbackDeliveries.AsNoTracking().Where(d => d.LinkId == id).OrderByDescending(d => d.CreatedAt).ToListAsync(ct);
-        return new LinkDetailView(link, LinkViews.Status(link, clock.GetCurrentInstant()), appName,
-            LinkRequest.FromJson(link.RequestJson, link.Kind == LinkKinds.Sequencing), LinkViews.Chosen(link),
-            deliveries, LinksHandler.Url(baseUrl, links.Token(link)));
-    }
-
-    /// <summary>Re-sends one of this link's callbacks (a new delivery; see <see cref="CallbackOutbox.ResendAsync"/>).
-    /// False when the delivery is not this link's or cannot be re-sent.</summary>
-    public async Task<bool> ResendAsync(string linkId, string deliveryId, CancellationToken ct)
-    {
-        await using (var db = await dbFactory.CreateDbContextAsync(ct))
-            if (!await db.CallbackDeliveries.AnyAsync(d => d.Id == deliveryId && d.LinkId == linkId, ct)) return false;
-        return await CallbackOutbox.ResendAsync(dbFactory, deliveryId, clock.GetCurrentInstant(), ct);
+        return new LinkDetailView(link, LinkStatus.Of(link, clock.GetCurrentInstant()), appName,
+            LinkStore.Read(link), LinkViews.Chosen(link), deliveries, LinkUrls.Absolute(baseUrl, links.Token(link)));
     }
 
     public async Task<Paged<AccountRow>> AccountsAsync(string? applicationId, int page, CancellationToken ct)

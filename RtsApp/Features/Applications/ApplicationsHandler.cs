@@ -74,3 +74,8 @@ public sealed class ApplicationsHandler(IDbContextFactory<RtsDbContext> dbFactor
         return secrets;
     }
 }
+
+public static class ApplicationsSetup
+{
+    public static IServiceCollection AddRtsApplications(this IServiceCollection services) => services.AddSingleton<ApplicationsHandler>();
+}

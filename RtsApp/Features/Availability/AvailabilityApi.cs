@@ -27,16 +27,15 @@ public static class AvailabilityApi
     public static async Task<Results<Ok<PeriodsReply>, Ok<SlotsReply>, ApiError>> QueryAvailability(
         Json<AvailabilityRequest> body, Caller caller, IDbContextFactory<RtsDbContext> dbFactory, IClock clock, CancellationToken ct)
     {
-        if (body.Check(AvailabilityValidator.Instance) is { } invalid) return invalid;
-        var request = body.Value!;
+        if (!body.TryParse(AvailabilityValidator.Instance, r => r.ToSpec(), out var spec, out var invalid)) return invalid;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var (query, error) = await AvailabilityLoader.BuildAsync(db, caller, request, clock.GetCurrentInstant(), null, ct);
-        if (error is not null) return error;
-        return request.ResponseFormat switch
+        var built = await AvailabilityLoader.BuildAsync(db, caller, spec, clock.GetCurrentInstant(), ct);
+        if (!built.TryGet(out var query, out var error)) return error;
+        return spec.ResponseFormat switch
         {
-            AvailabilityLimits.OverlappingSlots => TypedResults.Ok(new SlotsReply(AvailabilityEngine.OverlappingSlots(query!).Select(View).ToList())),
-            AvailabilityLimits.Slots => TypedResults.Ok(new SlotsReply(AvailabilityEngine.Slots(query!).Select(View).ToList())),
-            _ => TypedResults.Ok(new PeriodsReply(AvailabilityEngine.Periods(query!)
+            AvailabilityLimits.OverlappingSlots => TypedResults.Ok(new SlotsReply(AvailabilityEngine.OverlappingSlots(query).Select(View).ToList())),
+            AvailabilityLimits.Slots => TypedResults.Ok(new SlotsReply(AvailabilityEngine.Slots(query).Select(View).ToList())),
+            _ => TypedResults.Ok(new PeriodsReply(AvailabilityEngine.Periods(query)
                 .Select(p => new PeriodView(p.Start, p.End, Subs(p.Participants))).ToList())),
         };
     }
@@ -44,12 +43,11 @@ public static class AvailabilityApi
     public static async Task<Results<Ok<SequencesReply>, ApiError>> QuerySequencedAvailability(
         Json<SequencedAvailabilityRequest> body, Caller caller, IDbContextFactory<RtsDbContext> dbFactory, IClock clock, CancellationToken ct)
     {
-        if (body.Check(SequencedAvailabilityValidator.Instance) is { } invalid) return invalid;
-        var request = body.Value!;
+        if (!body.TryParse(SequencedAvailabilityValidator.Instance, r => r.ToSpec(), out var spec, out var invalid)) return invalid;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var (query, error) = await AvailabilityLoader.BuildSequenceAsync(db, caller, request, clock.GetCurrentInstant(), null, ct);
-        if (error is not null) return error;
-        return TypedResults.Ok(new SequencesReply(SequenceEngine.Options(query!).Select(View).ToList()));
+        var built = await AvailabilityLoader.BuildSequenceAsync(db, caller, spec, clock.GetCurrentInstant(), ct);
+        if (!built.TryGet(out var query, out var error)) return error;
+        return TypedResults.Ok(new SequencesReply(SequenceEngine.Options(query).Select(View).ToList()));
     }
 
     public static SequenceOptionView View(SequenceOption o) =>

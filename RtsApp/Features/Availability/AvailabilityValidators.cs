@@ -1,5 +1,6 @@
 using FluentValidation;
 using NodaTime;
+using RtsApp.Features.Calendars;
 using RtsApp.Infrastructure;
 
 namespace RtsApp.Features.Availability;
@@ -17,14 +18,18 @@ public static class AvailabilityLimits
     public static readonly Duration MaxNotice = Duration.FromDays(365);
     public static readonly int[] StartIntervals = [5, 10, 15, 20, 30, 60];
     public static readonly Duration DefaultStartInterval = Duration.FromMinutes(30);
+    public const int DefaultMaxResults = 256;
+    public const int MaxMaxResults = 512;
+    public const int DefaultMaxSequences = 20;
+    public const int MaxMaxSequences = 128;
     public const string Periods = "periods";
     public const string OverlappingSlots = "overlapping_slots";
     public const string Slots = "slots";
 
     internal static bool WithinWindow(List<PeriodRequest>? periods)
     {
-        var valid = periods?.Where(p => p is not null && p.Start is not null && p.End is not null).ToList() ?? [];
-        return valid.Count == 0 || valid.Max(p => p.End!.Value) - valid.Min(p => p.Start!.Value) <= MaxWindow;
+        var valid = (periods ?? []).Where(p => p is { Start: not null, End: not null }).ToList();
+        return valid.Count == 0 || valid.Max(p => p.End.GetValueOrDefault()) - valid.Min(p => p.Start.GetValueOrDefault()) <= MaxWindow;
     }
 }
 
@@ -32,10 +37,21 @@ public sealed class PeriodValidator : AbstractValidator<PeriodRequest>
 {
     public PeriodValidator()
     {
-        RuleFor(x => x.Start).NotNull().WithMessage("required");
-        RuleFor(x => x.End).NotNull().WithMessage("required");
+        RuleFor(x => x.Start).Present();
+        RuleFor(x => x.End).Present();
         RuleFor(x => x.End).Must((p, end) => end > p.Start).When(p => p.Start is not null && p.End is not null)
-            .WithErrorCode("errors.end_before_start").WithMessage("must be after start");
+            .WithErrorCode(ValidationRules.EndBeforeStartKey).WithMessage("must be after start");
+    }
+}
+
+/// <summary>A sequence step's own event (absent: the link's, see the booking).</summary>
+public sealed class StepEventValidator : AbstractValidator<StepEventRequest>
+{
+    public StepEventValidator()
+    {
+        RuleFor(x => x.EventId).EventId();
+        RuleFor(x => x.Summary).Summary();
+        RuleFor(x => x.Description).Description();
     }
 }
 
@@ -43,14 +59,14 @@ public sealed class GroupValidator : AbstractValidator<GroupRequest>
 {
     public GroupValidator()
     {
-        RuleFor(x => x.Members).Cascade(CascadeMode.Stop).NotEmpty().WithMessage("required")
+        RuleFor(x => x.Members).Cascade(CascadeMode.Stop).Required()
             .Must(m => m!.Count <= AvailabilityLimits.MaxMembers).WithMessage($"at most {AvailabilityLimits.MaxMembers} members");
-        RuleForEach(x => x.Members).NotNull().WithMessage("required").ChildRules(member =>
+        RuleForEach(x => x.Members).Present().ChildRules(member =>
         {
-            member.RuleFor(m => m.Sub).NotEmpty().WithMessage("required");
+            member.RuleFor(m => m.Sub).Required();
             member.RuleFor(m => m.AvailablePeriods).Must(p => p!.Count <= AvailabilityLimits.MaxPeriods)
                 .When(m => m.AvailablePeriods is not null).WithMessage($"at most {AvailabilityLimits.MaxPeriods} periods");
-            member.RuleForEach(m => m.AvailablePeriods).NotNull().WithMessage("required").SetValidator(new PeriodValidator());
+            member.RuleForEach(m => m.AvailablePeriods).Present().SetValidator(new PeriodValidator());
             member.RuleFor(m => m.CalendarIds).Must(c => c!.All(id => !string.IsNullOrEmpty(id)))
                 .When(m => m.CalendarIds is not null).WithMessage("must be calendar ids");
         });
@@ -64,15 +80,15 @@ internal static class SharedRules
 {
     public static void Participants<T>(AbstractValidator<T> v, Func<T, List<GroupRequest>?> participants)
     {
-        v.RuleFor(x => participants(x)).Cascade(CascadeMode.Stop).NotEmpty().WithMessage("required")
+        v.RuleFor(x => participants(x)).Cascade(CascadeMode.Stop).Required()
             .Must(p => p!.Count <= AvailabilityLimits.MaxGroups).WithMessage($"at most {AvailabilityLimits.MaxGroups} groups")
             .OverridePropertyName("participants");
-        v.RuleForEach(x => participants(x)).NotNull().WithMessage("required").SetValidator(new GroupValidator()).OverridePropertyName("participants");
+        v.RuleForEach(x => participants(x)).Present().SetValidator(new GroupValidator()).OverridePropertyName("participants");
     }
 
     public static void RequiredDuration<T>(AbstractValidator<T> v, System.Linq.Expressions.Expression<Func<T, Duration?>> duration)
     {
-        v.RuleFor(duration).NotNull().WithMessage("required")
+        v.RuleFor(duration).Present()
             .Must(d => d >= Duration.FromMinutes(1) && d <= AvailabilityLimits.MaxDuration).WithMessage("must be from 1 minute to 24 hours");
     }
 
@@ -84,12 +100,12 @@ internal static class SharedRules
 
     public static void Periods<T>(AbstractValidator<T> v, Func<T, List<PeriodRequest>?> periods, string name, bool required)
     {
-        v.RuleFor(x => periods(x)).NotEmpty().When(_ => required).WithMessage("required").OverridePropertyName(name);
+        v.RuleFor(x => periods(x)).Required().When(_ => required).OverridePropertyName(name);
         v.RuleFor(x => periods(x)).Must(p => p is null || p.Count <= AvailabilityLimits.MaxPeriods)
             .WithMessage($"at most {AvailabilityLimits.MaxPeriods} periods").OverridePropertyName(name);
         v.RuleFor(x => periods(x)).Must(AvailabilityLimits.WithinWindow)
             .WithErrorCode("errors.window_too_large").WithMessage("all periods must lie within 35 days of the earliest start").OverridePropertyName(name);
-        v.RuleForEach(x => periods(x)).NotNull().WithMessage("required").SetValidator(new PeriodValidator()).OverridePropertyName(name);
+        v.RuleForEach(x => periods(x)).Present().SetValidator(new PeriodValidator()).OverridePropertyName(name);
     }
 
     public static void Buffer<T>(AbstractValidator<T> v, System.Linq.Expressions.Expression<Func<T, BufferRequest?>> buffer)
@@ -110,8 +126,7 @@ internal static class SharedRules
     public static void Common<T>(AbstractValidator<T> v, Func<T, Duration?> notice, Func<T, string?> tzid, Func<T, int?> maxResults, int max)
     {
         v.RuleFor(x => notice(x)).Must(n => n is null || n <= AvailabilityLimits.MaxNotice).WithMessage("must be at most 365 days").OverridePropertyName("minimum_notice");
-        v.RuleFor(x => tzid(x)).Must(z => z is null || ApiJson.Zone(z) is not null)
-            .WithErrorCode("errors.unknown_time_zone").WithMessage("is not a known IANA time zone").OverridePropertyName("tzid");
+        v.RuleFor(x => tzid(x)).KnownZone().OverridePropertyName("tzid");
         v.RuleFor(x => maxResults(x)).Must(m => m is null || (m >= 1 && m <= max)).WithMessage($"must be from 1 to {max}").OverridePropertyName("max_results");
     }
 }
@@ -130,7 +145,7 @@ public sealed class AvailabilityValidator : AbstractValidator<AvailabilityReques
         SharedRules.Periods(this, x => x.Periods, "query_periods", required: true);
         SharedRules.StartInterval(this, x => x.StartInterval);
         SharedRules.Buffer(this, x => x.Buffer);
-        SharedRules.Common(this, x => x.MinimumNotice, x => x.Tzid, x => x.MaxResults, 512);
+        SharedRules.Common(this, x => x.MinimumNotice, x => x.Tzid, x => x.MaxResults, AvailabilityLimits.MaxMaxResults);
         RuleFor(x => x.ResponseFormat)
             .Must(f => f is null or AvailabilityLimits.Periods or AvailabilityLimits.OverlappingSlots or AvailabilityLimits.Slots)
             .When(_ => allowResponseFormat)
@@ -144,21 +159,19 @@ public sealed class SequencedAvailabilityValidator : AbstractValidator<Sequenced
 
     private SequencedAvailabilityValidator()
     {
-        RuleFor(x => x.Sequence).Cascade(CascadeMode.Stop).NotEmpty().WithMessage("required")
+        RuleFor(x => x.Sequence).Cascade(CascadeMode.Stop).Required()
             .Must(s => s!.Count <= AvailabilityLimits.MaxSteps).WithMessage($"at most {AvailabilityLimits.MaxSteps} steps");
-        RuleForEach(x => x.Sequence).NotNull().WithMessage("required").ChildRules(step =>
+        RuleForEach(x => x.Sequence).Present().ChildRules(step =>
         {
             SharedRules.Participants(step, s => s.Participants);
             SharedRules.RequiredDuration(step, s => s.RequiredDuration);
             SharedRules.StartInterval(step, s => s.StartInterval);
             SharedRules.Buffer(step, s => s.Buffer);
             SharedRules.Periods(step, s => s.Periods, "query_periods", required: false);
-            step.RuleFor(s => s.Id).NotEmpty().WithMessage("required").MaximumLength(256).OverridePropertyName("sequence_id");
-            step.RuleFor(s => s.Event!.EventId).NotEmpty().MaximumLength(256).When(s => s.Event is not null).OverridePropertyName("event.event_id").WithMessage("required");
-            step.RuleFor(s => s.Event!.Summary).NotEmpty().MaximumLength(1024).When(s => s.Event is not null).OverridePropertyName("event.summary").WithMessage("required");
-            step.RuleFor(s => s.Event!.Description).MaximumLength(4096).When(s => s.Event is not null).OverridePropertyName("event.description");
+            step.RuleFor(s => s.Id).Required().MaximumLength(256).OverridePropertyName("sequence_id");
+            step.RuleFor(s => s.Event).Child(new StepEventValidator());
         });
         SharedRules.Periods(this, x => x.Periods, "query_periods", required: true);
-        SharedRules.Common(this, x => x.MinimumNotice, x => x.Tzid, x => x.MaxResults, 128);
+        SharedRules.Common(this, x => x.MinimumNotice, x => x.Tzid, x => x.MaxResults, AvailabilityLimits.MaxMaxSequences);
     }
 }

@@ -1,6 +1,8 @@
 using System.Text;
 using NodaTime;
 using NodaTime.Text;
+using RtsApp.Features.Links;
+using RtsApp.Store;
 
 namespace RtsApp.Features.Booking;
 
@@ -10,7 +12,7 @@ public static class Ics
 {
     private static readonly InstantPattern Utc = InstantPattern.CreateWithInvariantCulture("uuuuMMdd'T'HHmmss'Z'");
 
-    public static string Calendar(LinkPage page, BookedTime booked)
+    public static string Calendar(SchedulingLink link, LinkSpec spec, BookedTime booked)
     {
         var sb = new StringBuilder();
         Line(sb, "BEGIN:VCALENDAR");
@@ -19,18 +21,19 @@ public static class Ics
         Line(sb, "CALSCALE:GREGORIAN");
         Line(sb, "METHOD:PUBLISH");
         var events = booked.Steps.Count > 0
-            ? booked.Steps.Select(s => (Uid: $"{page.LinkId}-{s.SequenceId}@rtsapp", s.Summary, s.Start, s.End))
-            : [(Uid: $"{page.LinkId}@rtsapp", page.Summary, booked.Start, booked.End)];
+            ? booked.Steps.Select(s => (Uid: $"{link.Id}-{s.SequenceId}@rtsapp", s.Summary, s.Start, s.End))
+            : [(Uid: $"{link.Id}@rtsapp", link.Summary, booked.Start, booked.End)];
+        var stamp = Truncate(link.CompletedAt ?? booked.Start);
         foreach (var (uid, summary, start, end) in events)
         {
             Line(sb, "BEGIN:VEVENT");
             Line(sb, "UID:" + Escape(uid));
-            Line(sb, "DTSTAMP:" + Utc.Format(Truncate(page.CompletedAt)));
+            Line(sb, "DTSTAMP:" + Utc.Format(stamp));
             Line(sb, "DTSTART:" + Utc.Format(Truncate(start)));
             Line(sb, "DTEND:" + Utc.Format(Truncate(end)));
             Line(sb, "SUMMARY:" + Escape(summary));
-            if (page.Description is { Length: > 0 } d) Line(sb, "DESCRIPTION:" + Escape(d));
-            if (page.Location is { Length: > 0 } l) Line(sb, "LOCATION:" + Escape(l));
+            if (spec.Event.Description is { Length: > 0 } d) Line(sb, "DESCRIPTION:" + Escape(d));
+            if (spec.Event.Location is { Length: > 0 } l) Line(sb, "LOCATION:" + Escape(l));
             Line(sb, "END:VEVENT");
         }
         Line(sb, "END:VCALENDAR");

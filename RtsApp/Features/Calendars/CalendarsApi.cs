@@ -18,8 +18,8 @@ public sealed class CreateCalendarValidator : AbstractValidator<CreateCalendarRe
 
     private CreateCalendarValidator(bool subImplied)
     {
-        RuleFor(x => x.Sub).NotEmpty().WithMessage("required").When(_ => !subImplied);
-        RuleFor(x => x.Name).NotEmpty().WithMessage("required").MaximumLength(256);
+        RuleFor(x => x.Sub).Required().When(_ => !subImplied);
+        RuleFor(x => x.Name).Required().MaximumLength(256).NoControlCharacters();
     }
 }
 
@@ -43,9 +43,8 @@ public static class CalendarsApi
     public static async Task<Results<Ok<CalendarReply>, ApiError>> CreateCalendar(
         Json<CreateCalendarRequest> body, Caller caller, IDbContextFactory<RtsDbContext> dbFactory, IClock clock, CancellationToken ct)
     {
-        if (body.Check(CreateCalendarValidator.For(caller.AccountId is not null)) is { } invalid) return invalid;
-        var request = body.Value!;
-        var sub = request.Sub ?? caller.AccountId!;
+        if (!body.TryParse(CreateCalendarValidator.For(caller.AccountId is not null), r => r, out var request, out var invalid)) return invalid;
+        var sub = Validated.Value(request.Sub ?? caller.AccountId, "sub");
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var account = await db.Accounts.AsNoTracking()
@@ -59,7 +58,7 @@ public static class CalendarsApi
             Id = Ids.New(Ids.CalendarPrefix),
             ApplicationId = caller.ApplicationId,
             AccountId = sub,
-            Name = request.Name!.Trim(),
+            Name = Validated.Value(request.Name, "name").Trim(),
             IsPrimary = isFirst,
             CreatedAt = clock.GetCurrentInstant(),
         };

@@ -18,7 +18,9 @@ public sealed record EventTime(Instant? Instant, LocalDate? Date, LocalDateTime?
     /// <summary>The instant this time denotes; <paramref name="zone"/> is used for dates and offset-less times.
     /// A skipped wall-clock time moves forward by the gap; an ambiguous one takes the earlier instant.</summary>
     public Instant Resolve(DateTimeZone zone) =>
-        Instant ?? (Date is { } d ? zone.AtStartOfDay(d).ToInstant() : zone.ResolveLocal(Local!.Value, Resolvers.LenientResolver).ToInstant());
+        Instant ?? (Date is { } d ? zone.AtStartOfDay(d).ToInstant()
+            : Local is { } local ? zone.ResolveLocal(local, Resolvers.LenientResolver).ToInstant()
+            : throw new InvalidOperationException("An EventTime holds an instant, a date or a local time."));
 
     private static readonly LocalDateTimePattern LocalPattern = LocalDateTimePattern.CreateWithInvariantCulture("uuuu'-'MM'-'dd'T'HH':'mm':'ss;FFFFFFFFF");
 
@@ -27,7 +29,9 @@ public sealed record EventTime(Instant? Instant, LocalDate? Date, LocalDateTime?
         if (ApiJson.TryParseInstant(text, out var i)) return new EventTime(i, null, null, tzid);
         if (ApiJson.TryParseDate(text, out var d)) return new EventTime(null, d, null, tzid);
         var s = text?.Trim().Replace(' ', 'T') ?? "";
-        return tzid is not null && LocalPattern.Parse(s) is { Success: true } l ? new EventTime(null, null, l.Value, tzid) : null;
+        return tzid is not null && LocalPattern.Parse(s) is { Success: true } l && l.Value.Year is >= 1900 and <= 2999
+            ? new EventTime(null, null, l.Value, tzid)
+            : null;
     }
 
     private sealed class EventTimeConverter : JsonConverter<EventTime>
@@ -35,7 +39,7 @@ public sealed record EventTime(Instant? Instant, LocalDate? Date, LocalDateTime?
         public override EventTime Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
         {
             if (reader.TokenType == JsonTokenType.String)
-                return Parse(reader.GetString(), null) ?? throw new JsonException("must be an ISO 8601 time with Z or an offset, or a date yyyy-MM-dd");
+                return Parse(reader.GetString(), null) ?? throw new JsonException(ApiJson.InstantMessage + ", or a date yyyy-MM-dd");
             if (reader.TokenType != JsonTokenType.StartObject)
                 throw new JsonException("must be a time string or {\"time\", \"tzid\"}");
             string? time = null, tzid = null;
@@ -47,7 +51,7 @@ public sealed record EventTime(Instant? Instant, LocalDate? Date, LocalDateTime?
                 else if (name == "tzid" && reader.TokenType == JsonTokenType.String) tzid = reader.GetString();
                 else reader.Skip();
             }
-            if (tzid is not null && ApiJson.Zone(tzid) is null) throw new JsonException("tzid is not a known IANA time zone");
+            if (tzid is not null && !TzdbZones.IsKnown(tzid)) throw new JsonException("tzid " + ValidationRules.UnknownZoneMessage);
             return Parse(time, tzid) ?? throw new JsonException("time must be an ISO 8601 time, or a date yyyy-MM-dd");
         }
 

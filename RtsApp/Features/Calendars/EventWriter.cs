@@ -13,63 +13,82 @@ public sealed record UpsertEventRequest(
     string? EventId, string? Summary, string? Description, EventTime? Start, EventTime? End, string? Tzid,
     EventLocation? Location, string? Transparency);
 
+/// <summary>A validated event: <see cref="Span"/> the instants it occupies; for an all-day event the dates as given.</summary>
+public sealed record EventSpec(
+    string EventId, string Summary, string? Description, Interval Span, string Tzid,
+    LocalDate? StartDate, LocalDate? EndDate, string? Location, bool Transparent);
+
 public sealed class UpsertEventValidator : AbstractValidator<UpsertEventRequest>
 {
     public static readonly UpsertEventValidator Instance = new();
 
     private UpsertEventValidator()
     {
-        RuleFor(x => x.EventId).NotEmpty().WithMessage("required").MaximumLength(256);
-        RuleFor(x => x.Summary).NotEmpty().WithMessage("required").MaximumLength(1024);
-        RuleFor(x => x.Description).MaximumLength(4096);
-        RuleFor(x => x.Start).NotNull().WithMessage("required");
-        RuleFor(x => x.End).NotNull().WithMessage("required");
-        RuleFor(x => x.Tzid).NotEmpty().WithMessage("required unless start and end both carry a tzid")
-            .When(x => x.Start?.Tzid is null || x.End?.Tzid is null);
-        RuleFor(x => x.Tzid).Must(z => ApiJson.Zone(z) is not null).When(x => !string.IsNullOrEmpty(x.Tzid))
-            .WithErrorCode("errors.unknown_time_zone").WithMessage("is not a known IANA time zone");
-        RuleFor(x => x.Transparency).Must(t => t is "opaque" or "transparent").When(x => x.Transparency is not null)
+        RuleFor(x => x.EventId).EventId();
+        RuleFor(x => x.Summary).Summary();
+        RuleFor(x => x.Description).Description();
+        RuleFor(x => x.Start).Present();
+        RuleFor(x => x.End).Present();
+        RuleFor(x => x.Tzid).Required().When(x => x.Start?.Tzid is null || x.End?.Tzid is null)
+            .WithMessage("required unless start and end both carry a tzid");
+        RuleFor(x => x.Tzid).KnownZone();
+        RuleFor(x => x.Transparency).Must(t => t is EventFields.Opaque or EventFields.Transparent).When(x => x.Transparency is not null)
             .WithMessage("must be opaque or transparent");
-        RuleFor(x => x.Location!.Description).MaximumLength(1024).When(x => x.Location is not null).OverridePropertyName("location.description");
-        RuleFor(x => x.End).Must((x, _) => x.Start!.IsDate == x.End!.IsDate)
+        RuleFor(x => x.Location == null ? null : x.Location.Description).Location().OverridePropertyName("location.description");
+        RuleFor(x => x.End).Must((x, end) => x.Start?.IsDate == end?.IsDate)
             .When(x => x.Start is not null && x.End is not null)
             .WithMessage("start and end must both be dates or both be times");
-        RuleFor(x => x.End).Must((x, _) => EventWriter.Span(x).End > EventWriter.Span(x).Start)
-            .When(x => x.Start is not null && x.End is not null && x.Start.IsDate == x.End.IsDate && EventWriter.ZonesKnown(x))
-            .WithErrorCode("errors.end_before_start").WithMessage("must be after start");
+        RuleFor(x => x.End).Must((x, _) => EventWriter.Instants(x) is { } i && i.End > i.Start)
+            .When(x => x.Start is not null && x.End is not null && x.Start.IsDate == x.End.IsDate && EventWriter.Instants(x) is not null)
+            .WithErrorCode(ValidationRules.EndBeforeStartKey).WithMessage("must be after start");
     }
 }
 
 /// <summary>Writes events: insert or update by (calendar, event_id). The API and bookings both write through here.</summary>
 public static class EventWriter
 {
-    internal static bool ZonesKnown(UpsertEventRequest r) =>
-        ApiJson.Zone(r.Start!.Tzid ?? r.Tzid) is not null && ApiJson.Zone(r.End!.Tzid ?? r.Tzid) is not null;
+    /// <summary>The instants the request's start and end denote, in either order; null while a zone is missing or unknown.</summary>
+    internal static (Instant Start, Instant End)? Instants(UpsertEventRequest r) =>
+        r.Start is { } start && r.End is { } end
+        && TzdbZones.Find(start.Tzid ?? r.Tzid) is { } startZone && TzdbZones.Find(end.Tzid ?? r.Tzid) is { } endZone
+            ? (start.Resolve(startZone), end.Resolve(endZone))
+            : null;
 
-    /// <summary>The instants a valid request occupies.</summary>
-    public static Interval Span(UpsertEventRequest r) =>
-        new(r.Start!.Resolve(ApiJson.Zone(r.Start.Tzid ?? r.Tzid)!), r.End!.Resolve(ApiJson.Zone(r.End.Tzid ?? r.Tzid)!));
-
-    /// <summary>Adds or updates the event in the tracked context; the caller saves (bookings save in their transaction).</summary>
-    public static async Task UpsertAsync(RtsDbContext db, string applicationId, string calendarId, UpsertEventRequest r, Instant now, CancellationToken ct)
+    /// <summary>The validated request as the event it writes.</summary>
+    public static EventSpec ToSpec(this UpsertEventRequest r)
     {
-        var span = Span(r);
-        var existing = await db.Events.FirstOrDefaultAsync(e => e.CalendarId == calendarId && e.EventId == r.EventId, ct);
+        var (start, end) = Validated.Value(Instants(r), "start");
+        return new EventSpec(
+            Validated.Value(r.EventId, "event_id"), Validated.Value(r.Summary, "summary"), r.Description, new Interval(start, end),
+            r.Tzid ?? r.Start?.Tzid ?? TzdbZones.UtcId, r.Start?.Date, r.End?.Date, r.Location?.Description,
+            r.Transparency == EventFields.Transparent);
+    }
+
+    /// <summary>Adds or updates the event in the tracked context; the caller saves (bookings save in their transaction).
+    /// A booking passes its <paramref name="linkId"/>: it may not overwrite an event another link's booking wrote
+    /// (SPEC §8), and then nothing is written and the answer is false.</summary>
+    public static async Task<bool> UpsertAsync(RtsDbContext db, string applicationId, string calendarId, EventSpec spec, Instant now,
+        CancellationToken ct, string? linkId = null)
+    {
+        var existing = await db.Events.FirstOrDefaultAsync(e => e.CalendarId == calendarId && e.EventId == spec.EventId, ct);
+        if (linkId is not null && existing?.LinkId is { } owner && owner != linkId) return false;
         var e = existing ?? new CalendarEvent
         {
-            Id = Ids.New("evt_"), ApplicationId = applicationId, CalendarId = calendarId, EventId = r.EventId!,
-            Summary = r.Summary!, Tzid = "Etc/UTC", CreatedAt = now,
+            Id = Ids.New(Ids.EventPrefix), ApplicationId = applicationId, CalendarId = calendarId, EventId = spec.EventId,
+            Summary = spec.Summary, Tzid = spec.Tzid, CreatedAt = now,
         };
-        e.Summary = r.Summary!;
-        e.Description = r.Description;
-        e.Start = span.Start;
-        e.End = span.End;
-        e.Tzid = r.Tzid ?? r.Start!.Tzid ?? "Etc/UTC";
-        e.StartDate = r.Start!.Date;
-        e.EndDate = r.End!.Date;
-        e.LocationDescription = r.Location?.Description;
-        e.Transparent = r.Transparency == "transparent";
+        e.Summary = spec.Summary;
+        e.Description = spec.Description;
+        e.Start = spec.Span.Start;
+        e.End = spec.Span.End;
+        e.Tzid = spec.Tzid;
+        e.StartDate = spec.StartDate;
+        e.EndDate = spec.EndDate;
+        e.LocationDescription = spec.Location;
+        e.Transparent = spec.Transparent;
         e.UpdatedAt = now;
+        e.LinkId = linkId ?? e.LinkId;
         if (existing is null) db.Events.Add(e);
+        return true;
     }
 }

@@ -20,6 +20,12 @@ public sealed record FreeBusyReply(Pages Pages, IReadOnlyList<FreeBusyView> Free
 public static class EventsApi
 {
     public const int PageSize = 100;
+    /// <summary>Beyond this a page's offset would overflow; no read has that many events.</summary>
+    public const int MaxPage = 1_000_000;
+    /// <summary>Cronofy's defaults for a read without <c>from</c> / <c>to</c>: 16 days back, 201 days ahead.</summary>
+    public static readonly Duration DefaultPast = Duration.FromDays(16);
+    public static readonly Duration DefaultFuture = Duration.FromDays(201);
+    private const string BoundMessage = "must be a date yyyy-MM-dd or an ISO 8601 time, from 1900 to 2999";
 
     public static IEndpointRouteBuilder MapEventsApi(this IEndpointRouteBuilder api)
     {
@@ -34,20 +40,19 @@ public static class EventsApi
         string calendarId, Json<UpsertEventRequest> body, Caller caller, IDbContextFactory<RtsDbContext> dbFactory, IClock clock, CancellationToken ct)
     {
         if (body.Error is { } bad) return bad;
-        var request = body.Value!;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         if (!await OwnsCalendar(db, caller, calendarId, ct)) return CalendarNotFound();
-        if (ApiError.Validate(UpsertEventValidator.Instance, request) is { } invalid) return invalid;
+        if (!body.TryParse(UpsertEventValidator.Instance, r => r.ToSpec(), out var spec, out var invalid)) return invalid;
         try
         {
-            await EventWriter.UpsertAsync(db, caller.ApplicationId, calendarId, request, clock.GetCurrentInstant(), ct);
+            await EventWriter.UpsertAsync(db, caller.ApplicationId, calendarId, spec, clock.GetCurrentInstant(), ct);
             await db.SaveChangesAsync(ct);
         }
         catch (DbUpdateException)
         {
             // Two writes of one new event_id raced; the other inserted it, so this one updates it.
             db.ChangeTracker.Clear();
-            await EventWriter.UpsertAsync(db, caller.ApplicationId, calendarId, request, clock.GetCurrentInstant(), ct);
+            await EventWriter.UpsertAsync(db, caller.ApplicationId, calendarId, spec, clock.GetCurrentInstant(), ct);
             await db.SaveChangesAsync(ct);
         }
         return TypedResults.Accepted((string?)null);
@@ -61,9 +66,9 @@ public static class EventsApi
         {
             var (value, error) = ApiBody.Bind<DeleteEventRequest>(http);
             if (error is not null) return error;
-            eventId = value!.EventId ?? eventId;
+            eventId = value?.EventId ?? eventId;
         }
-        if (string.IsNullOrEmpty(eventId)) return ApiError.Unprocessable("event_id", ApiError.Required, "required");
+        if (string.IsNullOrEmpty(eventId)) return ApiError.RequiredField("event_id");
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         if (!await OwnsCalendar(db, caller, calendarId, ct)) return CalendarNotFound();
         await db.Events.Where(e => e.CalendarId == calendarId && e.EventId == eventId).ExecuteDeleteAsync(ct);
@@ -79,7 +84,7 @@ public static class EventsApi
             ev.CalendarId, ev.Id, ev.EventId, ev.Summary, ev.Description, Start(ev), End(ev), ev.Tzid, false,
             ApiJson.Format(ev.CreatedAt), ApiJson.Format(ev.UpdatedAt),
             ev.LocationDescription is null ? null : new EventLocation(ev.LocationDescription),
-            ev.Transparent ? "transparent" : "opaque", "confirmed", false, [], [])).ToList();
+            ev.Transparent ? EventFields.Transparent : EventFields.Opaque, "confirmed", false, [], [])).ToList();
         return TypedResults.Ok(new EventsReply(page.Pages(request, urls), events));
     }
 
@@ -117,15 +122,16 @@ public static class EventsApi
     {
         var q = request.Query;
         var tzid = q["tzid"].ToString();
-        var zone = string.IsNullOrEmpty(tzid) ? DateTimeZone.Utc : ApiJson.Zone(tzid);
-        if (zone is null) return Fail("tzid", "errors.unknown_time_zone", "is not a known IANA time zone");
+        var zone = string.IsNullOrEmpty(tzid) ? DateTimeZone.Utc : TzdbZones.Find(tzid);
+        if (zone is null) return Fail("tzid", ValidationRules.UnknownZoneKey, ValidationRules.UnknownZoneMessage);
         var now = clock.GetCurrentInstant();
-        if (!TryBound(q["from"], zone, now - Duration.FromDays(16), out var from)) return Fail("from", ApiError.Invalid, "must be a date yyyy-MM-dd or an ISO 8601 time");
-        if (!TryBound(q["to"], zone, now + Duration.FromDays(201), out var to)) return Fail("to", ApiError.Invalid, "must be a date yyyy-MM-dd or an ISO 8601 time");
+        if (!TryBound(q["from"], zone, now - DefaultPast, out var from)) return Fail("from", ApiError.Invalid, BoundMessage);
+        if (!TryBound(q["to"], zone, now + DefaultFuture, out var to)) return Fail("to", ApiError.Invalid, BoundMessage);
         if (to <= from) return Fail("to", ApiError.Invalid, "must be after from");
         var pageText = q["page"].ToString();
         var pageNumber = 1;
-        if (pageText.Length > 0 && (!int.TryParse(pageText, out pageNumber) || pageNumber < 1)) return Fail("page", ApiError.Invalid, "must be a whole number of at least 1");
+        if (pageText.Length > 0 && (!int.TryParse(pageText, out pageNumber) || pageNumber < 1 || pageNumber > MaxPage))
+            return Fail("page", ApiError.Invalid, $"must be a whole number from 1 to {MaxPage}");
         var calendarIds = q["calendar_ids[]"].Concat(q["calendar_ids"]).Where(s => !string.IsNullOrEmpty(s)).Select(s => s!).ToList();
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -146,7 +152,7 @@ public static class EventsApi
         bound = fallback;
         if (string.IsNullOrEmpty(text)) return true;
         if (ApiJson.TryParseInstant(text, out bound)) return true;
-        if (ApiJson.TryParseDate(text, out var date)) { bound = zone.AtStartOfDay(date).ToInstant(); return true; }
+        if (ApiJson.TryParseDate(text, out var date)) { bound = zone.AtStartOfDay(date).ToInstant(); return bound >= ApiJson.MinInstant && bound <= ApiJson.MaxInstant; }
         return false;
     }
 

@@ -44,11 +44,12 @@ public static class CallbackOutbox
     /// de-duplicates on <c>Rts-Delivery-Id</c> would drop a re-send of a delivery it already took: an operator re-sends
     /// precisely because the receiver needs it again. False when the id is unknown or the delivery is still pending
     /// (it will be sent anyway).</summary>
-    public static async Task<bool> ResendAsync(IDbContextFactory<RtsDbContext> dbFactory, string deliveryId, Instant now, CancellationToken ct)
+    public static async Task<bool> ResendAsync(IDbContextFactory<RtsDbContext> dbFactory, string deliveryId, Instant now, CancellationToken ct,
+        string? linkId = null)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var original = await db.CallbackDeliveries.AsNoTracking().FirstOrDefaultAsync(d => d.Id == deliveryId, ct);
-        if (original is null || original.Status == CallbackStatuses.Pending) return false;
+        if (original is null || original.Status == CallbackStatuses.Pending || (linkId is not null && original.LinkId != linkId)) return false;
         db.CallbackDeliveries.Add(NewDelivery(original.ApplicationId, original.LinkId, original.Kind, original.Url, original.Payload, now));
         WakeWorkerAfterSave(db);
         await db.SaveChangesAsync(ct);

@@ -42,17 +42,12 @@ public sealed class LinkRequest
     public string? EventCreation { get; init; }
     public FormattingRequest? Formatting { get; init; }
 
-    /// <summary>Where the page is shown: <c>tzid</c>, else <c>event.tzid</c>.</summary>
-    [JsonIgnore] public string DisplayTzid => Tzid ?? Event?.Tzid ?? "Etc/UTC";
-    [JsonIgnore] public string? CompletedCallbackUrl => CallbackUrls?.CompletedUrl ?? CallbackUrl;
-    [JsonIgnore] public bool TwentyFourHour => Formatting?.HourFormat != "h";
-
-    /// <summary>Reads the availability part for a link kind; null with an error when it cannot be read.</summary>
+    /// <summary>Reads the availability part for a link kind; an error when it cannot be read.</summary>
     public ApiError? ReadAvailability(bool sequencing)
     {
         var raw = AvailabilityJson is { ValueKind: not JsonValueKind.Null } a ? a : sequencing ? AvailablityJson : null;
         var name = AvailabilityJson is { ValueKind: not JsonValueKind.Null } || !sequencing ? "availability" : "availablity";
-        if (raw is not { ValueKind: JsonValueKind.Object } obj) return ApiError.Unprocessable("availability", ApiError.Required, "required");
+        if (raw is not { ValueKind: JsonValueKind.Object } obj) return ApiError.RequiredField("availability");
         try
         {
             if (sequencing) Sequence = obj.Deserialize<SequencedAvailabilityRequest>(ApiJson.Options);
@@ -61,16 +56,11 @@ public sealed class LinkRequest
         }
         catch (JsonException ex)
         {
-            var path = ex.Path is null or "$" ? name : name + "." + ex.Path.TrimStart('$', '.');
-            return ApiError.Unprocessable(path, ApiError.Invalid, ex.InnerException is null ? ex.Message.Split(" Path:")[0] : "has the wrong type");
+            return ApiError.FromJson(ex, name);
         }
     }
 
-    /// <summary>The instant after which an open link is expired: the end of its last query period.</summary>
-    public Instant ExpiresAt() => Sequence is { } s
-        ? s.Periods!.Concat(s.Sequence!.SelectMany(st => st.Periods ?? [])).Max(p => p.End!.Value)
-        : Availability!.Periods!.Max(p => p.End!.Value);
-
+    /// <summary>The request as received, for the record (credentials are never part of it).</summary>
     public string ToJson(bool sequencing)
     {
         var node = JsonSerializer.SerializeToNode(this, ApiJson.Options)!.AsObject();
@@ -79,11 +69,74 @@ public sealed class LinkRequest
         return node.ToJsonString(ApiJson.Options);
     }
 
-    public static LinkRequest FromJson(string json, bool sequencing)
+    /// <summary>Reads a request stored by <see cref="ToJson"/>.</summary>
+    public static LinkRequest? FromJson(string json, bool sequencing)
     {
-        var request = JsonSerializer.Deserialize<LinkRequest>(json, ApiJson.Options)!;
-        request.ReadAvailability(sequencing);
-        return request;
+        var request = JsonSerializer.Deserialize<LinkRequest>(json, ApiJson.Options);
+        return request?.ReadAvailability(sequencing) is null ? request : null;
+    }
+
+    /// <summary>Parse once: reads the availability part, validates everything, and returns the link's spec.</summary>
+    public Outcome<LinkSpec> Parse(bool sequencing, bool allowPrivateCallbacks)
+    {
+        if (ReadAvailability(sequencing) is { } unreadable) return unreadable;
+        if (ApiError.Validate(LinkRequestValidator.For(sequencing, allowPrivateCallbacks), this) is { } invalid) return invalid;
+        var ev = Validated.Value(Event, "event");
+        var eventTzid = Validated.Value(ev.Tzid, "event.tzid");
+        var display = Tzid ?? eventTzid;
+        var displayZone = TzdbZones.Get(display);
+        AvailabilitySpec? availability = null;
+        SequenceSpec? sequence = null;
+        // The top-level minimum notice applies to the availability query; slots align in availability.tzid, else the display zone (SPEC §6).
+        if (sequencing)
+        {
+            var s = Validated.Value(Sequence, "availability").ToSpec(displayZone);
+            sequence = MinimumNotice is { } n ? s with { MinimumNotice = n } : s;
+        }
+        else
+        {
+            var a = Validated.Value(Availability, "availability").ToSpec(displayZone);
+            availability = MinimumNotice is { } n ? a with { MinimumNotice = n } : a;
+        }
+        return new LinkSpec(
+            new LinkEventSpec(Validated.Value(ev.EventId, "event.event_id"), Validated.Value(ev.Summary, "event.summary"),
+                ev.Description, eventTzid, ev.Location?.Description),
+            availability,
+            sequence,
+            Validated.Value(TargetCalendars, "target_calendars")
+                .Select(t => new TargetCalendarSpec(Validated.Value(t.Sub, "sub"), Validated.Value(t.CalendarId, "calendar_id"))).ToList(),
+            display,
+            new LinkCallbackUrls(CallbackUrls?.CompletedUrl ?? CallbackUrl, CallbackUrls?.NoTimesSuitableUrl, CallbackUrls?.NoTimesDisplayedUrl),
+            new LinkRedirect(WebUrls.Normalize(RedirectUrls?.CompletedUrl), WebUrls.Normalize(Oauth?.RedirectUri), Oauth?.State),
+            EventCreation == LinkLimits.SingleEvent,
+            Formatting?.HourFormat != LinkLimits.TwelveHour);
+    }
+}
+
+/// <summary>The fixed values of a link request.</summary>
+public static class LinkLimits
+{
+    public const string DefaultEvent = "default";
+    public const string SingleEvent = "single";
+    public const string TwelveHour = "h";
+    public const string TwentyFourHour = "H";
+    public const int MaxDisplayMessage = 500;
+    public const string EventIdInUseKey = "errors.event_id_in_use";
+}
+
+public sealed class LinkEventValidator : AbstractValidator<LinkEventRequest>
+{
+    public static readonly LinkEventValidator Instance = new();
+
+    private LinkEventValidator()
+    {
+        RuleFor(x => x.EventId).EventId();
+        RuleFor(x => x.Summary).Summary();
+        RuleFor(x => x.Description).Description();
+        RuleFor(x => x.Location == null ? null : x.Location.Description).Location().OverridePropertyName("location.description");
+        RuleFor(x => x.Tzid).Required().KnownZone();
+        RuleFor(x => x.Start).Must(s => s is null or { ValueKind: JsonValueKind.Null }).WithMessage("must be absent: the person picks the time");
+        RuleFor(x => x.End).Must(s => s is null or { ValueKind: JsonValueKind.Null }).WithMessage("must be absent: the person picks the time");
     }
 }
 
@@ -97,39 +150,22 @@ public sealed class LinkRequestValidator : AbstractValidator<LinkRequest>
 
     private LinkRequestValidator(bool sequencing, bool allowPrivateCallbacks)
     {
-        RuleFor(x => x.Event).NotNull().WithMessage("required");
-        When(x => x.Event is not null, () =>
-        {
-            RuleFor(x => x.Event!.EventId).NotEmpty().WithMessage("required").MaximumLength(256).OverridePropertyName("event.event_id");
-            RuleFor(x => x.Event!.Summary).NotEmpty().WithMessage("required").MaximumLength(1024).OverridePropertyName("event.summary");
-            RuleFor(x => x.Event!.Description).MaximumLength(4096).OverridePropertyName("event.description");
-            RuleFor(x => x.Event!.Location!.Description).MaximumLength(1024).When(x => x.Event!.Location is not null).OverridePropertyName("event.location.description");
-            RuleFor(x => x.Event!.Tzid).NotEmpty().WithMessage("required").OverridePropertyName("event.tzid");
-            RuleFor(x => x.Event!.Tzid).Must(z => ApiJson.Zone(z) is not null).When(x => !string.IsNullOrEmpty(x.Event!.Tzid))
-                .WithErrorCode("errors.unknown_time_zone").WithMessage("is not a known IANA time zone").OverridePropertyName("event.tzid");
-            RuleFor(x => x.Event!.Start).Null().When(x => x.Event!.Start is { ValueKind: not JsonValueKind.Null })
-                .WithMessage("must be absent: the person picks the time").OverridePropertyName("event.start");
-            RuleFor(x => x.Event!.End).Null().When(x => x.Event!.End is { ValueKind: not JsonValueKind.Null })
-                .WithMessage("must be absent: the person picks the time").OverridePropertyName("event.end");
-        });
+        RuleFor(x => x.Event).Present().Child(LinkEventValidator.Instance);
         if (sequencing)
-            RuleFor(x => x.Sequence!).SetValidator(SequencedAvailabilityValidator.Instance).OverridePropertyName("availability");
+            RuleFor(x => x.Sequence).Child(SequencedAvailabilityValidator.Instance).OverridePropertyName("availability");
         else
-            RuleFor(x => x.Availability!).SetValidator(AvailabilityValidator.ForLinks).OverridePropertyName("availability");
-        RuleFor(x => x.TargetCalendars).NotEmpty().WithMessage("required");
-        RuleForEach(x => x.TargetCalendars).NotNull().WithMessage("required").ChildRules(t =>
+            RuleFor(x => x.Availability).Child(AvailabilityValidator.ForLinks).OverridePropertyName("availability");
+        RuleFor(x => x.TargetCalendars).Required();
+        RuleForEach(x => x.TargetCalendars).Present().ChildRules(t =>
         {
-            t.RuleFor(c => c.Sub).NotEmpty().WithMessage("required");
-            t.RuleFor(c => c.CalendarId).NotEmpty().WithMessage("required");
+            t.RuleFor(c => c.Sub).Required();
+            t.RuleFor(c => c.CalendarId).Required();
         });
-        // Not x.Oauth!.RedirectUri: FluentValidation evaluates the expression even when oauth is absent.
-        RuleFor(x => x.Oauth == null ? null : x.Oauth.RedirectUri).NotEmpty()
-            .When(x => string.IsNullOrEmpty(x.RedirectUrls?.CompletedUrl))
-            .WithMessage("oauth.redirect_uri or redirect_urls.completed_url is required").OverridePropertyName("oauth.redirect_uri");
-        RuleFor(x => x.Oauth!.RedirectUri).Must(IsWebUrl).When(x => !string.IsNullOrEmpty(x.Oauth?.RedirectUri))
-            .WithMessage("must be an absolute http or https URL").OverridePropertyName("oauth.redirect_uri");
-        RuleFor(x => x.RedirectUrls!.CompletedUrl).Must(IsWebUrl).When(x => !string.IsNullOrEmpty(x.RedirectUrls?.CompletedUrl))
-            .WithMessage("must be an absolute http or https URL").OverridePropertyName("redirect_urls.completed_url");
+        // RtsApp extension: both redirects are optional; without either the person lands on the confirmation page.
+        RuleFor(x => x.Oauth == null ? null : x.Oauth.RedirectUri).Must(IsWebUrl).When(x => !string.IsNullOrEmpty(x.Oauth?.RedirectUri))
+            .WithMessage(UrlMessage).OverridePropertyName("oauth.redirect_uri");
+        RuleFor(x => x.RedirectUrls == null ? null : x.RedirectUrls.CompletedUrl).Must(IsWebUrl).When(x => !string.IsNullOrEmpty(x.RedirectUrls?.CompletedUrl))
+            .WithMessage(UrlMessage).OverridePropertyName("redirect_urls.completed_url");
         foreach (var (get, name) in new (Func<LinkRequest, string?>, string)[]
                  {
                      (x => x.CallbackUrl, "callback_url"), (x => x.CallbackUrls?.CompletedUrl, "callback_urls.completed_url"),
@@ -137,18 +173,19 @@ public sealed class LinkRequestValidator : AbstractValidator<LinkRequest>
                      (x => x.CallbackUrls?.NoTimesDisplayedUrl, "callback_urls.no_times_displayed_url"),
                  })
         {
-            RuleFor(x => get(x)).Must(u => Callbacks.CallbackUrlGuard.Check(u!, allowPrivateCallbacks) is null)
+            RuleFor(x => get(x)).Must(u => Callbacks.CallbackUrlGuard.Check(u ?? "", allowPrivateCallbacks) is null)
                 .When(x => !string.IsNullOrEmpty(get(x)))
-                .WithMessage((_, u) => Callbacks.CallbackUrlGuard.Check(u!, allowPrivateCallbacks) ?? "invalid").OverridePropertyName(name);
+                .WithMessage((_, u) => Callbacks.CallbackUrlGuard.Check(u ?? "", allowPrivateCallbacks) ?? "invalid").OverridePropertyName(name);
         }
-        RuleFor(x => x.Tzid).Must(z => ApiJson.Zone(z) is not null).When(x => x.Tzid is not null)
-            .WithErrorCode("errors.unknown_time_zone").WithMessage("is not a known IANA time zone");
+        RuleFor(x => x.Tzid).KnownZone();
         RuleFor(x => x.MinimumNotice).Must(n => n <= AvailabilityLimits.MaxNotice).When(x => x.MinimumNotice is not null).WithMessage("must be at most 365 days");
-        RuleFor(x => x.EventCreation).Must(e => e is "default" or "single").When(x => x.EventCreation is not null).WithMessage("must be default or single");
-        RuleFor(x => x.Formatting!.HourFormat).Must(h => h is "h" or "H").When(x => x.Formatting?.HourFormat is not null)
-            .WithMessage("must be h or H").OverridePropertyName("formatting.hour_format");
+        RuleFor(x => x.EventCreation).Must(e => e is LinkLimits.DefaultEvent or LinkLimits.SingleEvent).When(x => x.EventCreation is not null)
+            .WithMessage("must be default or single");
+        RuleFor(x => x.Formatting == null ? null : x.Formatting.HourFormat).Must(h => h is LinkLimits.TwelveHour or LinkLimits.TwentyFourHour)
+            .When(x => x.Formatting?.HourFormat is not null).WithMessage("must be h or H").OverridePropertyName("formatting.hour_format");
     }
 
-    private static bool IsWebUrl(string? url) =>
-        Uri.TryCreate(url, UriKind.Absolute, out var u) && (u.Scheme == Uri.UriSchemeHttp || u.Scheme == Uri.UriSchemeHttps);
+    private const string UrlMessage = "must be an absolute http or https URL without control characters";
+
+    private static bool IsWebUrl(string? url) => WebUrls.Normalize(url) is not null;
 }

@@ -23,22 +23,17 @@ public sealed record ChosenBooking(string UserTzid, List<string> Participants, L
 /// <summary>Builds the link's status object and its callback payloads from one place.</summary>
 public static class LinkViews
 {
-    public const string PagePath = "/rts/";
-
-    /// <summary>open, completed, disabled — or expired: still open after the end of its last query period.</summary>
-    public static string Status(SchedulingLink link, Instant now) =>
-        link.Status == LinkStatuses.Open && now >= link.ExpiresAt ? LinkStatuses.Expired : link.Status;
-
     public static ChosenBooking? Chosen(SchedulingLink link) =>
         link.ChosenJson is null ? null : System.Text.Json.JsonSerializer.Deserialize<ChosenBooking>(link.ChosenJson, ApiJson.Options);
 
-    public static LinkView View(SchedulingLink link, LinkRequest request, string url, Instant now)
+    public static LinkView View(SchedulingLink link, LinkSpec spec, string url, Instant now)
     {
         var chosen = Chosen(link);
-        var tz = request.Event!.Tzid!;
-        var ev = new LinkEventView(link.EventId, link.Summary, request.Event.Description, tz, request.Event.Location,
+        var tz = spec.Event.Tzid;
+        var ev = new LinkEventView(link.EventId, link.Summary, spec.Event.Description, tz,
+            spec.Event.Location is { } location ? new EventLocation(location) : null,
             link.ChosenStart is { } s ? new ZonedTimeView(s, tz) : null, link.ChosenEnd is { } e ? new ZonedTimeView(e, tz) : null);
-        var status = Status(link, now);
+        var status = LinkStatus.Of(link, now);
         return new LinkView(link.Id, url, ev, status, Sequence(chosen), status == LinkStatuses.Disabled ? link.DisplayMessage : null);
     }
 
@@ -54,15 +49,14 @@ public static class LinkViews
         LinkRef RealTimeScheduling, IReadOnlyList<SequenceStepView>? Sequence);
 
     /// <summary>SPEC §9's completed callback.</summary>
-    public static CompletedPayload Completed(SchedulingLink link, LinkRequest request, ChosenBooking chosen)
+    public static CompletedPayload Completed(SchedulingLink link, LinkSpec spec, ChosenBooking chosen, Instant start, Instant end)
     {
-        var tz = request.Event!.Tzid!;
-        var ev = new LinkEventView(link.EventId, link.Summary, null, tz, null,
-            new ZonedTimeView(link.ChosenStart!.Value, tz), new ZonedTimeView(link.ChosenEnd!.Value, tz));
+        var tz = spec.Event.Tzid;
+        var ev = new LinkEventView(link.EventId, link.Summary, null, tz, null, new ZonedTimeView(start, tz), new ZonedTimeView(end, tz));
         return new CompletedPayload(ev, AvailabilityApi.Subs(chosen.Participants), new UserView(chosen.UserTzid),
             new LinkRef(link.Id, LinkStatuses.Completed), Sequence(chosen));
     }
 
     public static NotificationPayload Notification(SchedulingLink link, string type, Instant now) =>
-        new(new NotificationView(type), new LinkRef(link.Id, Status(link, now)));
+        new(new NotificationView(type), new LinkRef(link.Id, LinkStatus.Of(link, now)));
 }

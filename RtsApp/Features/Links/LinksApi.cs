@@ -42,7 +42,7 @@ public static class LinksApi
     public static async Task<Results<Ok<LinkReply>, ApiError>> GetByToken(
         string? token, Caller caller, LinksHandler links, PublicUrls urls, HttpRequest http, CancellationToken ct)
     {
-        if (string.IsNullOrEmpty(token)) return ApiError.Unprocessable("token", ApiError.Required, "required");
+        if (string.IsNullOrEmpty(token)) return ApiError.RequiredField("token");
         return await links.GetAsync(caller.ApplicationId, null, token, urls.Base(http), ct) is { } view
             ? TypedResults.Ok(new LinkReply(view))
             : ApiError.Field(404, "token", ApiError.NotFound, "no such link");

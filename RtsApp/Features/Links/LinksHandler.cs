@@ -16,18 +16,18 @@ public sealed class LinksHandler(IDbContextFactory<RtsDbContext> dbFactory, IDat
     public async Task<(LinkCreatedReply? Reply, ApiError? Error)> CreateAsync(
         string applicationId, LinkRequest request, bool sequencing, string baseUrl, CancellationToken ct)
     {
-        if (request.ReadAvailability(sequencing) is { } unreadable) return (null, unreadable);
-        if (ApiError.Validate(LinkRequestValidator.For(sequencing, callbackOptions.AllowPrivateNetworks), request) is { } invalid) return (null, invalid);
+        if (!request.Parse(sequencing, callbackOptions.AllowPrivateNetworks).TryGet(out var spec, out var invalid)) return (null, invalid);
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        if (await CheckTargetsAsync(db, applicationId, request, ct) is { } badTarget) return (null, badTarget);
+        if (await CheckTargetsAsync(db, applicationId, spec, ct) is { } badTarget) return (null, badTarget);
         // The same member check the page's loader makes, without loading anyone's events.
         var caller = new Caller(applicationId, null);
-        var memberError = sequencing
-            ? await Availability.AvailabilityLoader.CheckMembersAsync(db, caller, request.Sequence!, ct)
-            : await Availability.AvailabilityLoader.CheckMembersAsync(db, caller, request.Availability!, ct);
+        var memberError = spec.Sequence is { } sequence
+            ? await Availability.AvailabilityLoader.CheckMembersAsync(db, caller, sequence, ct)
+            : spec.Availability is { } availability ? await Availability.AvailabilityLoader.CheckMembersAsync(db, caller, availability, ct) : null;
         if (memberError is not null) return (null, Prefix(memberError, "availability"));
         var now = clock.GetCurrentInstant();
+        if (await EventIdInUseAsync(db, applicationId, spec, now, ct) is { } inUse) return (null, inUse);
 
         var token = Ids.Secret(32);
         var link = new SchedulingLink
@@ -38,17 +38,19 @@ public sealed class LinksHandler(IDbContextFactory<RtsDbContext> dbFactory, IDat
             TokenHash = Ids.Hash(token),
             TokenProtected = protector.Protect(token),
             Status = LinkStatuses.Open,
-            EventId = request.Event!.EventId!,
-            Summary = request.Event.Summary!,
-            DisplayTzid = request.DisplayTzid,
+            EventId = spec.Event.EventId,
+            Summary = spec.Event.Summary,
+            DisplayTzid = spec.DisplayTzid,
             RequestJson = request.ToJson(sequencing),
-            ExpiresAt = request.ExpiresAt(),
+            SpecJson = LinkStore.Write(spec),
+            ExpiresAt = spec.ExpiresAt,
             CreatedAt = now,
         };
         db.Links.Add(link);
+        db.LinkEventClaims.AddRange(Claims(link, spec));
         await db.SaveChangesAsync(ct);
-        var url = Url(baseUrl, token);
-        return (new LinkCreatedReply(url, LinkViews.View(link, request, url, now)), null);
+        var url = LinkUrls.Absolute(baseUrl, token);
+        return (new LinkCreatedReply(url, LinkViews.View(link, spec, url, now)), null);
     }
 
     public async Task<LinkView?> GetAsync(string applicationId, string? id, string? token, string baseUrl, CancellationToken ct)
@@ -61,8 +63,9 @@ public sealed class LinksHandler(IDbContextFactory<RtsDbContext> dbFactory, IDat
     /// <summary>Disables an open (or expired) link; a disabled link stays as it is; a completed one cannot be disabled.</summary>
     public async Task<(LinkView? View, ApiError? Error)> DisableAsync(string applicationId, string id, string? message, string baseUrl, CancellationToken ct)
     {
-        if (string.IsNullOrWhiteSpace(message)) return (null, ApiError.Unprocessable("display_message", ApiError.Required, "required"));
-        if (message.Length > 500) return (null, ApiError.Unprocessable("display_message", ApiError.Invalid, "must be at most 500 characters"));
+        if (string.IsNullOrWhiteSpace(message)) return (null, ApiError.RequiredField("display_message"));
+        if (message.Length > LinkLimits.MaxDisplayMessage)
+            return (null, ApiError.Unprocessable("display_message", ApiError.Invalid, $"must be at most {LinkLimits.MaxDisplayMessage} characters"));
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var now = clock.GetCurrentInstant();
         // Conditional, so that a booking committing at the same moment wins or loses cleanly.
@@ -73,15 +76,14 @@ public sealed class LinksHandler(IDbContextFactory<RtsDbContext> dbFactory, IDat
         if (link is null) return (null, ApiError.Field(404, "id", ApiError.NotFound, "no such link"));
         if (link.Status == LinkStatuses.Completed)
             return (null, ApiError.Unprocessable("real_time_scheduling_id", "errors.link_completed", "the link has been completed and cannot be disabled"));
-        return (View(link, baseUrl), null);
+        return View(link, baseUrl) is { } view ? (view, null) : (null, ApiError.Field(404, "id", ApiError.NotFound, "no such link"));
     }
 
     public string Token(SchedulingLink link) => protector.Unprotect(link.TokenProtected);
 
-    public static string Url(string baseUrl, string token) => baseUrl.TrimEnd('/') + LinkViews.PagePath + token;
-
-    private LinkView View(SchedulingLink link, string baseUrl) =>
-        LinkViews.View(link, LinkRequest.FromJson(link.RequestJson, link.Kind == LinkKinds.Sequencing), Url(baseUrl, Token(link)), clock.GetCurrentInstant());
+    private LinkView? View(SchedulingLink link, string baseUrl) => LinkStore.Read(link) is { } spec
+        ? LinkViews.View(link, spec, LinkUrls.Absolute(baseUrl, Token(link)), clock.GetCurrentInstant())
+        : null;
 
     private static Task<SchedulingLink?> Find(RtsDbContext db, string applicationId, string? id, string? token, CancellationToken ct)
     {
@@ -91,20 +93,40 @@ public sealed class LinksHandler(IDbContextFactory<RtsDbContext> dbFactory, IDat
     }
 
     /// <summary>Each target calendar must exist, belong to the application, and belong to its <c>sub</c>.</summary>
-    private static async Task<ApiError?> CheckTargetsAsync(RtsDbContext db, string applicationId, LinkRequest request, CancellationToken ct)
+    private static async Task<ApiError?> CheckTargetsAsync(RtsDbContext db, string applicationId, LinkSpec spec, CancellationToken ct)
     {
-        var ids = request.TargetCalendars!.Select(t => t.CalendarId!).Distinct().ToList();
+        var ids = spec.TargetCalendars.Select(t => t.CalendarId).Distinct().ToList();
         var owners = await db.Calendars.AsNoTracking().Where(c => c.ApplicationId == applicationId && ids.Contains(c.Id))
             .ToDictionaryAsync(c => c.Id, c => c.AccountId, ct);
         var errors = new Dictionary<string, List<ErrorDetail>>();
-        for (var i = 0; i < request.TargetCalendars!.Count; i++)
+        for (var i = 0; i < spec.TargetCalendars.Count; i++)
         {
-            var t = request.TargetCalendars[i];
-            if (!owners.TryGetValue(t.CalendarId!, out var owner) || owner != t.Sub)
+            var t = spec.TargetCalendars[i];
+            if (!owners.TryGetValue(t.CalendarId, out var owner) || owner != t.Sub)
                 errors[$"target_calendars[{i}].calendar_id"] = [new ErrorDetail(ApiError.NotFound, $"is not a calendar of {t.Sub}")];
         }
         return errors.Count == 0 ? null : new ApiError(422, errors);
     }
+
+    /// <summary>SPEC §8: an event written by a booking belongs to its link, so a new link may not use an event_id that an
+    /// open or completed link of the application already claims in one of the same target calendars.</summary>
+    private static async Task<ApiError?> EventIdInUseAsync(RtsDbContext db, string applicationId, LinkSpec spec, Instant now, CancellationToken ct)
+    {
+        var eventIds = spec.EventIds.ToList();
+        var calendars = spec.TargetCalendars.Select(t => t.CalendarId).ToList();
+        var clash = await db.LinkEventClaims.AsNoTracking()
+            .Where(c => c.ApplicationId == applicationId && calendars.Contains(c.CalendarId) && eventIds.Contains(c.EventId))
+            .Join(db.Links.Where(l => l.Status == LinkStatuses.Completed || (l.Status == LinkStatuses.Open && l.ExpiresAt > now)),
+                c => c.LinkId, l => l.Id, (c, _) => c.EventId)
+            .FirstOrDefaultAsync(ct);
+        return clash is null ? null : ApiError.Unprocessable("event.event_id", LinkLimits.EventIdInUseKey,
+            $"{clash} is already used by another open or completed link in the same calendar");
+    }
+
+    /// <summary>The claims a link makes: each event_id it books in each target calendar.</summary>
+    public static IEnumerable<LinkEventClaim> Claims(SchedulingLink link, LinkSpec spec) =>
+        spec.EventIds.SelectMany(e => spec.TargetCalendars.Select(t => t.CalendarId).Distinct()
+            .Select(c => new LinkEventClaim { LinkId = link.Id, ApplicationId = link.ApplicationId, CalendarId = c, EventId = e }));
 
     private static ApiError Prefix(ApiError error, string prefix) =>
         new(error.StatusCode, error.Errors.ToDictionary(e => $"{prefix}.{e.Key}", e => e.Value));

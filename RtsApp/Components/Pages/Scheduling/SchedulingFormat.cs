@@ -21,7 +21,7 @@ public sealed class SchedulingFormat(DateTimeZone zone, bool twentyFourHour)
 
     /// <summary>The zone for <paramref name="tzid"/> when tzdb knows it, else the link's display zone.</summary>
     public static SchedulingFormat For(LinkPage page, string? tzid) =>
-        new(ApiJson.Zone(tzid) ?? ApiJson.Zone(page.DisplayTzid) ?? DateTimeZone.Utc, page.TwentyFourHour);
+        new(TzdbZones.Find(tzid) ?? TzdbZones.Find(page.DisplayTzid) ?? DateTimeZone.Utc, page.TwentyFourHour);
 
     public LocalDate Date(Instant i) => i.InZone(Zone).Date;
     public string Day(LocalDate d) => DayPattern.Format(d);

@@ -1,0 +1,105 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using NodaTime;
+using RtsApp.Features.Calendars;
+using RtsApp.Features.Callbacks;
+using RtsApp.Features.Links;
+using RtsApp.Infrastructure;
+using RtsApp.Store;
+
+namespace RtsApp.Features.Booking;
+
+/// <summary>What a booking attempt did; the page shows the link's current state for every outcome but a redirect.</summary>
+public abstract record BookingResult
+{
+    /// <summary>Booked; <see cref="RedirectUrl"/> is where to send the person, or null to show the confirmation.</summary>
+    public sealed record Booked(string? RedirectUrl) : BookingResult;
+    /// <summary>The time was taken meanwhile: nothing was booked.</summary>
+    public sealed record Taken : BookingResult;
+    /// <summary>The link is completed, disabled or expired: it can never book.</summary>
+    public sealed record NotOpen : BookingResult;
+    public sealed record Unknown : BookingResult;
+}
+
+/// <summary>Books a chosen time of a link (SPEC §8) in one transaction.
+/// <para>Concurrency: a booking's first statements bump <see cref="Account.BookingVersion"/> of every account the link
+/// involves, one row at a time in id order. On PostgreSQL those are row locks held to commit, so two bookings that share
+/// a member run one after the other, across processes, without deadlock (same order), and under READ COMMITTED the
+/// re-check after the wait sees what the winner committed. On SQLite, Microsoft.Data.Sqlite begins the transaction with
+/// BEGIN IMMEDIATE, so the database's single write lock is taken before anything is read (waiting, not failing, while
+/// another booking holds it). Only after that does the booking read the link and re-check the chosen time with the
+/// same loader and engine as the page (<see cref="Offers"/>), so the loser of a race sees the winner's events and books
+/// nothing. BookingConcurrencyTests proves this on both providers (and fails on PostgreSQL without the bumps).</para></summary>
+public sealed class BookingCommand(IDbContextFactory<RtsDbContext> dbFactory, IClock clock, ILogger<BookingCommand> log)
+{
+    public async Task<BookingResult> BookAsync(string token, Instant start, string? userTzid, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        // Read outside the transaction only to learn whom to lock; everything that decides is read again under the locks.
+        if (await LinkStore.ByTokenAsync(db, token, ct) is not { } first) return new BookingResult.Unknown();
+
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        foreach (var sub in first.Spec.InvolvedAccounts)
+            await db.Accounts.Where(a => a.Id == sub && a.ApplicationId == first.Link.ApplicationId)
+                .ExecuteUpdateAsync(s => s.SetProperty(a => a.BookingVersion, a => a.BookingVersion + 1), ct);
+
+        var now = clock.GetCurrentInstant();
+        var link = await db.Links.AsNoTracking().SingleAsync(l => l.Id == first.Link.Id, ct);
+        if (!LinkStatus.IsOpen(link, now)) return new BookingResult.NotOpen();
+        var loaded = first with { Link = link };
+
+        var zone = TzdbZones.Find(userTzid);
+        var chosen = await Offers.ChooseAsync(db, loaded, start, now, zone?.Id ?? link.DisplayTzid, ct);
+        if (chosen is null)
+        {
+            log.LogInformation("Booking of {LinkId} at {Start} refused: no longer available", link.Id, start);
+            return new BookingResult.Taken();
+        }
+
+        var chosenStart = chosen.Sequence?[0].Start ?? start;
+        var chosenEnd = chosen.Sequence?[^1].End ?? start + loaded.Spec.Duration;
+        if (!await WriteEventsAsync(db, loaded, chosen, chosenStart, chosenEnd, now, ct))
+        {
+            log.LogWarning("Booking of {LinkId} refused: another link's booking holds its event_id", link.Id);
+            return new BookingResult.Taken();
+        }
+        var chosenJson = JsonSerializer.Serialize(chosen, ApiJson.Options);
+        // Conditional, so a disable committed meanwhile wins cleanly.
+        var completed = await db.Links.Where(l => l.Id == link.Id && l.Status == LinkStatuses.Open)
+            .ExecuteUpdateAsync(s => s.SetProperty(l => l.Status, LinkStatuses.Completed).SetProperty(l => l.ChosenJson, chosenJson)
+                .SetProperty(l => l.ChosenStart, chosenStart).SetProperty(l => l.ChosenEnd, chosenEnd).SetProperty(l => l.CompletedAt, now), ct);
+        if (completed != 1) return new BookingResult.NotOpen();
+        if (loaded.Spec.Callbacks.Completed is { } url)
+            CallbackOutbox.Enqueue(db, link.ApplicationId, link.Id, CallbackKinds.Completed, url,
+                LinkViews.Completed(link, loaded.Spec, chosen, chosenStart, chosenEnd), now);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        log.LogInformation("Booked {LinkId} at {Start} for {Participants}", link.Id, chosenStart, string.Join(",", chosen.Participants));
+        return new BookingResult.Booked(loaded.Spec.Redirect.For(token));
+    }
+
+    /// <summary>SPEC §8: into each target calendar whose sub was chosen, and those whose sub is in no group (organisers,
+    /// rooms); <c>event_creation: single</c> writes one event, into the first such calendar. False, with the
+    /// transaction to be rolled back, when an event belongs to another link's booking.</summary>
+    private static async Task<bool> WriteEventsAsync(RtsDbContext db, LoadedLink l, ChosenBooking chosen,
+        Instant start, Instant end, Instant now, CancellationToken ct)
+    {
+        var spec = l.Spec;
+        var groupSubs = spec.Groups.SelectMany(g => g.Members).Select(m => m.Sub).ToHashSet();
+        var parts = chosen.Sequence?.Select(s => (s.EventId, s.Summary, s.Start, s.End, (IReadOnlyCollection<string>)s.Participants)).ToList()
+            ?? [(l.Link.EventId, l.Link.Summary, start, end, chosen.Participants)];
+        var written = new HashSet<(string, string)>();
+        foreach (var (eventId, summary, from, to, participants) in parts)
+        {
+            foreach (var target in spec.TargetCalendars.Where(t => participants.Contains(t.Sub) || !groupSubs.Contains(t.Sub)))
+            {
+                if (!written.Add((target.CalendarId, eventId))) continue;
+                var ev = new EventSpec(eventId, summary, spec.Event.Description, new Interval(from, to), spec.Event.Tzid,
+                    null, null, spec.Event.Location, Transparent: false);
+                if (!await EventWriter.UpsertAsync(db, l.Link.ApplicationId, target.CalendarId, ev, now, ct, l.Link.Id)) return false;
+                if (spec.SingleEvent) break;
+            }
+        }
+        return true;
+    }
+}

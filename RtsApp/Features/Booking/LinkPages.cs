@@ -1,0 +1,87 @@
+using Microsoft.EntityFrameworkCore;
+using NodaTime;
+using RtsApp.Features.Callbacks;
+using RtsApp.Features.Links;
+using RtsApp.Store;
+
+namespace RtsApp.Features.Booking;
+
+public sealed record BookedTime(Instant Start, Instant End, string UserTzid, IReadOnlyList<OfferedStep> Steps, IReadOnlyList<string> Participants);
+
+/// <summary>Everything the scheduling page shows, computed at request time from the live calendars.</summary>
+public sealed record LinkPage(
+    string Token, string LinkId, string Status, string Summary, string? Description, string? Location, bool IsSequencing,
+    Duration Duration, string DisplayTzid, bool TwentyFourHour, IReadOnlyList<OfferedTime> Times, string? DisplayMessage,
+    BookedTime? Booked, bool OffersNoTimesSuitable, Instant CompletedAt);
+
+/// <summary>The scheduling page's reads and notices (SPEC §7): the page of a link, "none of these times work", and the
+/// booked event's calendar file. Booking itself is <see cref="BookingCommand"/>.</summary>
+public sealed class LinkPages(IDbContextFactory<RtsDbContext> dbFactory, IClock clock)
+{
+    /// <summary>The page for <paramref name="token"/>, or null for an unknown one. A page of an open link that offers no
+    /// time at all queues the no_times_displayed callback, once per link.</summary>
+    public async Task<LinkPage?> GetPageAsync(string token, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        if (await LinkStore.ByTokenAsync(db, token, ct) is not { } loaded) return null;
+        var now = clock.GetCurrentInstant();
+        var page = await PageAsync(db, loaded, token, now, ct);
+        if (page.Status == LinkStatuses.Open && page.Times.Count == 0 && loaded.Spec.Callbacks.NoTimesDisplayed is { } url)
+        {
+            // Once per link: only the request that sets the mark queues the callback.
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            var marked = await db.Links.Where(l => l.Id == loaded.Link.Id && l.NoTimesDisplayedAt == null)
+                .ExecuteUpdateAsync(s => s.SetProperty(l => l.NoTimesDisplayedAt, now), ct);
+            if (marked == 1)
+            {
+                CallbackOutbox.Enqueue(db, loaded.Link.ApplicationId, loaded.Link.Id, CallbackKinds.NoTimesDisplayed, url,
+                    LinkViews.Notification(loaded.Link, CallbackKinds.NoTimesDisplayed, now), now);
+                await db.SaveChangesAsync(ct);
+            }
+            await tx.CommitAsync(ct);
+        }
+        return page;
+    }
+
+    /// <summary>"None of these times work": queues the no_times_suitable callback once. False for an unknown token.</summary>
+    public async Task<bool> NoTimesSuitableAsync(string token, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        if (await LinkStore.ByTokenAsync(db, token, ct) is not { } loaded) return false;
+        var now = clock.GetCurrentInstant();
+        if (LinkStatus.IsOpen(loaded.Link, now) && loaded.Spec.Callbacks.NoTimesSuitable is { } url
+            && !await db.CallbackDeliveries.AnyAsync(d => d.LinkId == loaded.Link.Id && d.Kind == CallbackKinds.NoTimesSuitable, ct))
+        {
+            CallbackOutbox.Enqueue(db, loaded.Link.ApplicationId, loaded.Link.Id, CallbackKinds.NoTimesSuitable, url,
+                LinkViews.Notification(loaded.Link, CallbackKinds.NoTimesSuitable, now), now);
+            await db.SaveChangesAsync(ct);
+        }
+        return true;
+    }
+
+    /// <summary>The booked event(s) as an RFC 5545 calendar, for a completed link; null otherwise. Computes no offered
+    /// times and queues nothing.</summary>
+    public async Task<string?> IcsAsync(string token, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        if (await LinkStore.ByTokenAsync(db, token, ct) is not { Link.Status: LinkStatuses.Completed } loaded) return null;
+        var booked = Booked(loaded.Link);
+        return booked is null ? null : Ics.Calendar(loaded.Link, loaded.Spec, booked);
+    }
+
+    private static BookedTime? Booked(SchedulingLink link) =>
+        LinkViews.Chosen(link) is { } chosen && link.ChosenStart is { } start && link.ChosenEnd is { } end
+            ? new BookedTime(start, end, chosen.UserTzid,
+                chosen.Sequence?.Select(s => new OfferedStep(s.SequenceId, s.Summary, s.Start, s.End)).ToList() ?? [], chosen.Participants)
+            : null;
+
+    private static async Task<LinkPage> PageAsync(RtsDbContext db, LoadedLink l, string token, Instant now, CancellationToken ct)
+    {
+        var status = LinkStatus.Of(l.Link, now);
+        var times = status == LinkStatuses.Open ? await Offers.OfferAsync(db, l, now, ct) : [];
+        var spec = l.Spec;
+        return new LinkPage(token, l.Link.Id, status, l.Link.Summary, spec.Event.Description, spec.Event.Location,
+            spec.IsSequencing, spec.Duration, l.Link.DisplayTzid, spec.TwentyFourHour, times, l.Link.DisplayMessage,
+            Booked(l.Link), spec.Callbacks.NoTimesSuitable is not null, l.Link.CompletedAt ?? now);
+    }
+}
