@@ -4,24 +4,10 @@ using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 using RtsApp.Tests.Components.Scheduling;
 using RtsApp.Tests.E2E.Infrastructure;
+using RtsApp.Tests.E2E.Pages;
 using static Microsoft.Playwright.Assertions;
 
 namespace RtsApp.Tests.E2E;
-
-/// <summary>The scheduling page's selectors (SPEC §7's stable test contract plus the page's own landmarks).</summary>
-public static class SchedulingSelectors
-{
-    public const string Slot = "button[data-slot-start]";
-    public const string Option = "button[data-option-start]";
-    public const string Confirm = "[data-action=confirm]";
-    public const string Status = "[role=status]";
-    public const string ChosenTime = ".chosen-time";
-    public const string BookedHeading = "#booked-heading";
-    public const string ZoneSelect = "select[name=tz]";
-    public const string ShowTimes = "form[data-zone-switch] button[type=submit]";
-    public const string IcsLink = "a[href$='/event.ics']";
-    public static string SlotAt(string start) => $"button[data-slot-start='{start}']";
-}
 
 [Collection(LiveAppCollection.Name)]
 public sealed class SchedulingPageBrowserTests(LiveApp app)
@@ -46,25 +32,25 @@ public sealed class SchedulingPageBrowserTests(LiveApp app)
     {
         var link = await LinkAsync();
         await SchedulingLinks.StripRedirectsAsync(app.Factory, link);
-        var page = await app.NewPageAsync(width);
+        var page = new SchedulingPageObject(await app.NewPageAsync(width));
 
-        await page.GotoAsync(link.Path);
-        await Expect(page.Locator("h1")).ToHaveTextAsync(SchedulingLinks.Summary);
-        await Expect(page).ToHaveTitleAsync(new System.Text.RegularExpressions.Regex("choose a time"));
-        await AssertAccessibleAsync(page);
-        await LiveApp.ScreenshotAsync(page, $"scheduling-open-{width}");
+        await page.OpenAsync(link.Path);
+        await Expect(page.Title).ToHaveTextAsync(SchedulingLinks.Summary);
+        await Expect(page.Page).ToHaveTitleAsync(new System.Text.RegularExpressions.Regex("choose a time"));
+        await AssertAccessibleAsync(page.Page);
+        await LiveApp.ScreenshotAsync(page.Page, $"scheduling-open-{width}");
 
-        await page.Locator(SchedulingSelectors.SlotAt("2026-03-23T10:00:00Z")).ClickAsync();
-        await Expect(page.Locator(SchedulingSelectors.ChosenTime)).ToContainTextAsync("10:00 – 10:30");
-        await AssertAccessibleAsync(page);
-        await LiveApp.ScreenshotAsync(page, $"scheduling-confirm-{width}");
+        await page.PickTimeAsync("2026-03-23T10:00:00Z");
+        await Expect(page.ChosenTime).ToContainTextAsync("10:00 – 10:30");
+        await AssertAccessibleAsync(page.Page);
+        await LiveApp.ScreenshotAsync(page.Page, $"scheduling-confirm-{width}");
 
-        await page.Locator(SchedulingSelectors.Confirm).ClickAsync();
-        await Expect(page.Locator(SchedulingSelectors.BookedHeading)).ToBeVisibleAsync();
-        await Expect(page.Locator(SchedulingSelectors.ChosenTime)).ToContainTextAsync("Monday 23 March 2026");
-        await Expect(page.Locator(SchedulingSelectors.IcsLink)).ToBeVisibleAsync();
-        await AssertAccessibleAsync(page);
-        await LiveApp.ScreenshotAsync(page, $"scheduling-completed-{width}");
+        await page.ConfirmAsync();
+        await Expect(page.BookedHeading).ToBeVisibleAsync();
+        await Expect(page.ChosenTime).ToContainTextAsync("Monday 23 March 2026");
+        await Expect(page.IcsLink).ToBeVisibleAsync();
+        await AssertAccessibleAsync(page.Page);
+        await LiveApp.ScreenshotAsync(page.Page, $"scheduling-completed-{width}");
 
         (await SchedulingLinks.StatusAsync(link)).ShouldBe("completed");
         var events = await SchedulingLinks.EventsAsync(link);
@@ -75,14 +61,14 @@ public sealed class SchedulingPageBrowserTests(LiveApp app)
     public async Task Book_RedirectsToCompletedUrlWithToken()
     {
         var link = await LinkAsync((body, _) => body["redirect_urls"] = new JsonObject { ["completed_url"] = app.BaseUrl + "/" });
-        var page = await app.NewPageAsync();
-        await page.GotoAsync(link.Path);
+        var page = new SchedulingPageObject(await app.NewPageAsync());
+        await page.OpenAsync(link.Path);
 
-        await page.Locator(SchedulingSelectors.SlotAt(First)).ClickAsync();
-        await page.Locator(SchedulingSelectors.Confirm).ClickAsync();
+        await page.PickTimeAsync(First);
+        await page.ConfirmAsync();
 
-        await page.WaitForURLAsync(app.BaseUrl + "/?token=" + link.Token);
-        await Expect(page.Locator("h1")).ToHaveTextAsync("RtsApp");
+        await page.Page.WaitForURLAsync(app.BaseUrl + "/?token=" + link.Token);
+        await Expect(page.Title).ToHaveTextAsync("RtsApp");
         (await SchedulingLinks.StatusAsync(link)).ShouldBe("completed");
     }
 
@@ -90,17 +76,17 @@ public sealed class SchedulingPageBrowserTests(LiveApp app)
     public async Task TakenMeanwhile_SaysSo_AndBooksNothing()
     {
         var link = await LinkAsync();
-        var page = await app.NewPageAsync();
-        await page.GotoAsync(link.Path);
-        await page.Locator(SchedulingSelectors.SlotAt(First)).ClickAsync();
-        await Expect(page.Locator(SchedulingSelectors.Confirm)).ToBeVisibleAsync();
+        var page = new SchedulingPageObject(await app.NewPageAsync());
+        await page.OpenAsync(link.Path);
+        await page.PickTimeAsync(First);
+        await Expect(page.Confirmation).ToBeVisibleAsync();
 
         await SchedulingLinks.BusyAsync(link, First, "2026-03-23T09:30:00Z");
-        await page.Locator(SchedulingSelectors.Confirm).ClickAsync();
+        await page.ConfirmAsync();
 
-        await Expect(page.Locator(SchedulingSelectors.Status)).ToContainTextAsync("just taken");
-        await Expect(page.Locator(SchedulingSelectors.SlotAt("2026-03-23T09:30:00Z"))).ToBeVisibleAsync();
-        await Expect(page.Locator(SchedulingSelectors.SlotAt(First))).ToHaveCountAsync(0);
+        await Expect(page.StatusMessage).ToContainTextAsync("just taken");
+        await Expect(page.Time("2026-03-23T09:30:00Z")).ToBeVisibleAsync();
+        await Expect(page.Time(First)).ToHaveCountAsync(0);
         (await SchedulingLinks.StatusAsync(link)).ShouldBe("open");
         (await SchedulingLinks.EventsAsync(link)).Select(e => e!["event_id"]!.ToString()).ShouldBe(["busy"]);
     }
@@ -109,31 +95,30 @@ public sealed class SchedulingPageBrowserTests(LiveApp app)
     public async Task ZoneSwitch_ShowsTimesInTheChosenZone()
     {
         var link = await LinkAsync();
-        var page = await app.NewPageAsync();
-        await page.GotoAsync(link.Path);
-        var first = page.Locator(SchedulingSelectors.SlotAt(First));
+        var page = new SchedulingPageObject(await app.NewPageAsync());
+        await page.OpenAsync(link.Path);
+        var first = page.Time(First);
         await Expect(first).ToContainTextAsync("09:00");
-        var starts = await page.Locator(SchedulingSelectors.Slot).EvaluateAllAsync<string[]>("bs => bs.map(b => b.dataset.slotStart)");
+        var starts = await page.TimeStartsAsync();
 
-        await page.Locator(SchedulingSelectors.ZoneSelect).SelectOptionAsync("America/New_York");
-        await page.Locator(SchedulingSelectors.ShowTimes).ClickAsync();
+        await page.SwitchZoneAsync("America/New_York");
 
-        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("tz=America%2FNew_York"));
+        await page.Page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("tz=America%2FNew_York"));
         await Expect(first).ToContainTextAsync("05:00");
-        (await page.Locator(SchedulingSelectors.Slot).EvaluateAllAsync<string[]>("bs => bs.map(b => b.dataset.slotStart)")).ShouldBe(starts);
-        await LiveApp.ScreenshotAsync(page, "scheduling-zone-1280");
+        (await page.TimeStartsAsync()).ShouldBe(starts);
+        await LiveApp.ScreenshotAsync(page.Page, "scheduling-zone-1280");
     }
 
     [Fact]
     public async Task FirstVisit_ShowsTimesInTheBrowsersZone()
     {
         var link = await LinkAsync();
-        var page = await app.NewPageAsync(timeZone: "America/New_York");
-        await page.GotoAsync(link.Path);
+        var page = new SchedulingPageObject(await app.NewPageAsync(timeZone: "America/New_York"));
+        await page.OpenAsync(link.Path);
 
-        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("tz=America%2FNew_York"));
-        await Expect(page.Locator(SchedulingSelectors.SlotAt(First))).ToContainTextAsync("05:00");
-        await Expect(page.Locator(SchedulingSelectors.ZoneSelect)).ToHaveValueAsync("America/New_York");
+        await page.Page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("tz=America%2FNew_York"));
+        await Expect(page.Time(First)).ToContainTextAsync("05:00");
+        await Expect(page.ZoneSelect).ToHaveValueAsync("America/New_York");
     }
 
     [Fact]
@@ -141,20 +126,20 @@ public sealed class SchedulingPageBrowserTests(LiveApp app)
     {
         var link = await LinkAsync(sequencing: true);
         await SchedulingLinks.StripRedirectsAsync(app.Factory, link);
-        var page = await app.NewPageAsync(375);
-        await page.GotoAsync(link.Path);
+        var page = new SchedulingPageObject(await app.NewPageAsync(375));
+        await page.OpenAsync(link.Path);
 
-        var option = page.Locator($"{SchedulingSelectors.Option}[data-option-start='{First}']");
+        var option = page.OptionStartingAt(First);
         await Expect(option).ToContainTextAsync("Technical interview");
         await Expect(option).ToContainTextAsync("Culture chat");
-        await Expect(page.Locator(SchedulingSelectors.Slot)).ToHaveCountAsync(0);
-        await LiveApp.ScreenshotAsync(page, "scheduling-sequence-375");
-        await option.ClickAsync();
-        await Expect(page.Locator(SchedulingSelectors.ChosenTime)).ToContainTextAsync("10:00 – 10:30");
-        await page.Locator(SchedulingSelectors.Confirm).ClickAsync();
+        await Expect(page.Times).ToHaveCountAsync(0);
+        await LiveApp.ScreenshotAsync(page.Page, "scheduling-sequence-375");
+        await page.PickOptionAsync(First);
+        await Expect(page.ChosenTime).ToContainTextAsync("10:00 – 10:30");
+        await page.ConfirmAsync();
 
-        await Expect(page.Locator(SchedulingSelectors.BookedHeading)).ToBeVisibleAsync();
-        await Expect(page.Locator(SchedulingSelectors.ChosenTime)).ToContainTextAsync("Culture chat");
+        await Expect(page.BookedHeading).ToBeVisibleAsync();
+        await Expect(page.ChosenTime).ToContainTextAsync("Culture chat");
         (await SchedulingLinks.StatusAsync(link)).ShouldBe("completed");
         (await SchedulingLinks.EventsAsync(link)).Select(e => (e!["event_id"]!.ToString(), e["start"]!.ToString())).OrderBy(e => e.Item2)
             .ShouldBe([("tech-round", First), ("culture-round", "2026-03-23T10:00:00Z")]);
@@ -164,19 +149,18 @@ public sealed class SchedulingPageBrowserTests(LiveApp app)
     public async Task WholeFlow_WorksWithJavaScriptOff()
     {
         var link = await LinkAsync((body, _) => body["redirect_urls"] = new JsonObject { ["completed_url"] = app.BaseUrl + "/" });
-        var page = await app.NewPageAsync(375, javaScript: false, timeZone: "America/New_York");
-        await page.GotoAsync(link.Path);
+        var page = new SchedulingPageObject(await app.NewPageAsync(375, javaScript: false, timeZone: "America/New_York"));
+        await page.OpenAsync(link.Path);
         // No script ran: the display zone stays until the person switches.
-        await Expect(page.Locator(SchedulingSelectors.ZoneSelect)).ToHaveValueAsync("Europe/London");
-        await page.Locator(SchedulingSelectors.ZoneSelect).SelectOptionAsync("Asia/Tokyo");
-        await page.Locator(SchedulingSelectors.ShowTimes).ClickAsync();
-        await Expect(page.Locator(SchedulingSelectors.SlotAt(First))).ToContainTextAsync("18:00");
+        await Expect(page.ZoneSelect).ToHaveValueAsync("Europe/London");
+        await page.SwitchZoneAsync("Asia/Tokyo");
+        await Expect(page.Time(First)).ToContainTextAsync("18:00");
 
-        await page.Locator(SchedulingSelectors.SlotAt(First)).ClickAsync();
-        await Expect(page.Locator(SchedulingSelectors.ChosenTime)).ToContainTextAsync("18:00 – 18:30");
-        await page.Locator(SchedulingSelectors.Confirm).ClickAsync();
+        await page.PickTimeAsync(First);
+        await Expect(page.ChosenTime).ToContainTextAsync("18:00 – 18:30");
+        await page.ConfirmAsync();
 
-        await page.WaitForURLAsync(app.BaseUrl + "/?token=" + link.Token);
+        await page.Page.WaitForURLAsync(app.BaseUrl + "/?token=" + link.Token);
         (await SchedulingLinks.StatusAsync(link)).ShouldBe("completed");
         (await SchedulingLinks.EventsAsync(link)).Select(e => e!["start"]!.ToString()).ShouldBe([First]);
     }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using RtsApp.Infrastructure;
 using RtsApp.Tests.Infrastructure;
 
 namespace RtsApp.Tests.Infrastructure;
@@ -44,7 +45,7 @@ public sealed class ErrorsTests : IClassFixture<RtsAppFactory>
     [Fact]
     public async Task RateLimit_Is429WithRetryAfter_PerApplication()
     {
-        await using var limited = RtsAppFactory.With(new Dictionary<string, string?> { ["Rts:RateLimit:PermitsPerMinute"] = "3" });
+        await using var limited = RtsAppFactory.With(new Dictionary<string, string?> { [ConfigKeys.RateLimitPerMinute] = "3" });
         var api = await limited.CreateApiClientAsync("Busy");
         var other = await limited.CreateApiClientAsync("Quiet");
         for (var i = 0; i < 3; i++) await api.GetOkAsync("/v1/accounts");

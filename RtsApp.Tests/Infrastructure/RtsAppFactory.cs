@@ -8,14 +8,17 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using NodaTime;
 using RtsApp.Features.Applications;
+using RtsApp.Infrastructure;
 using RtsApp.Store;
 
 namespace RtsApp.Tests.Infrastructure;
 
 /// <summary>The whole app in memory over a fresh database of its own (<see cref="TestDatabase"/>: SQLite, or PostgreSQL
-/// when the run selects it), with a fake clock.</summary>
+/// when the run selects it), with a fake clock: each test's own (<see cref="UseClock"/>), else the factory's default
+/// (<see cref="Clock"/>); <see cref="FakeClock"/> says which code sees which.</summary>
 public class RtsAppFactory : WebApplicationFactory<Program>
 {
     public static readonly Instant DefaultNow = Instant.FromUtc(2026, 3, 20, 12, 0);
@@ -23,7 +26,16 @@ public class RtsAppFactory : WebApplicationFactory<Program>
     private readonly Dictionary<string, string?> settings;
     private readonly TestDatabase? ownDatabase;
     public TestDatabase Database { get; }
-    public FakeClock Clock { get; } = new(DefaultNow);
+    private readonly TestClock clock = new(new FakeClock(DefaultNow));
+
+    /// <summary>The default clock: what background workers see, and requests of tests that set no clock of their own.
+    /// Move it only in a factory the test owns.</summary>
+    public FakeClock Clock => clock.Default;
+
+    /// <summary>Gives the calling test its own clock at <paramref name="now"/> (default <see cref="DefaultNow"/>) until
+    /// disposed: <c>using var clock = factory.UseClock();</c>. Requests and handler calls on the test's flow see it; the
+    /// callback worker does not.</summary>
+    public ClockScope UseClock(Instant? now = null) => clock.Use(now ?? DefaultNow);
 
     public RtsAppFactory() : this(TestDatabase.Create(), owned: true, new Dictionary<string, string?>()) { }
 
@@ -43,8 +55,8 @@ public class RtsAppFactory : WebApplicationFactory<Program>
         if (owned) ownDatabase = database;
         settings = new Dictionary<string, string?>(database.Settings)
         {
-            ["Rts:RateLimit:PermitsPerSecond"] = "0",
-            ["Rts:RateLimit:PermitsPerMinute"] = "0",
+            [ConfigKeys.RateLimitPerSecond] = "0",
+            [ConfigKeys.RateLimitPerMinute] = "0",
         };
         foreach (var (k, v) in overrides) settings[k] = v;
     }
@@ -53,8 +65,17 @@ public class RtsAppFactory : WebApplicationFactory<Program>
     {
         builder.UseEnvironment("Testing");
         foreach (var (k, v) in settings) builder.UseSetting(k, v);
-        builder.ConfigureTestServices(s => s.AddSingleton<IClock>(Clock));
+        builder.ConfigureTestServices(s =>
+        {
+            s.AddSingleton<IClock>(clock);
+            // Requests run on the calling test's execution context, so they see the test's own clock.
+            s.Configure<TestServerOptions>(o => o.PreserveExecutionContext = true);
+        });
     }
+
+    /// <summary>Builds and starts the host outside any test clock: hosted services (the callback worker) capture the
+    /// execution context they start in, and must read the default clock, whichever test happened to start the host.</summary>
+    protected override IHost CreateHost(IHostBuilder builder) => clock.WithoutTestClock(() => base.CreateHost(builder));
 
     public RtsDbContext Db() => Services.GetRequiredService<IDbContextFactory<RtsDbContext>>().CreateDbContext();
 

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using NodaTime;
 using RtsApp.Features.Callbacks;
+using RtsApp.Infrastructure;
 using RtsApp.Store;
 using RtsApp.Tests.Features.Callbacks;
 using RtsApp.Tests.Infrastructure;
@@ -20,11 +21,11 @@ public sealed class MultiProcessCallbackTests : IDisposable
 
     private IEnumerable<KeyValuePair<string, string?>> Settings() => database.Settings.Concat(new Dictionary<string, string?>
     {
-        ["Rts:Callbacks:AllowPrivateNetworks"] = "true",
-        ["Rts:Callbacks:Timeout"] = "00:00:02",
-        ["Rts:Callbacks:LeaseDuration"] = "00:00:03",
-        ["Rts:Callbacks:PollInterval"] = "00:00:00.200",
-        ["Rts:Callbacks:RetryDelays"] = "00:00:01,00:00:01,00:00:01,00:00:01,00:00:01",
+        [ConfigKeys.CallbackAllowPrivateNetworks] = "true",
+        [ConfigKeys.CallbackTimeout] = "00:00:02",
+        [ConfigKeys.CallbackLeaseDuration] = "00:00:03",
+        [ConfigKeys.CallbackPollInterval] = "00:00:00.200",
+        [ConfigKeys.CallbackRetryDelays] = "00:00:01,00:00:01,00:00:01,00:00:01,00:00:01",
     });
 
     [Fact]

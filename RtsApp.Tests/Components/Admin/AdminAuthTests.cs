@@ -20,7 +20,7 @@ public sealed class AdminAuthTests : IDisposable
         var data = new TheoryData<string>();
         foreach (var template in typeof(Program).Assembly.GetTypes()
                      .SelectMany(t => t.GetCustomAttributes<RouteAttribute>()).Select(r => r.Template)
-                     .Where(t => t.StartsWith(AdminSetup.Prefix) && t != AdminSetup.SignInPath).Distinct().Order())
+                     .Where(t => t.StartsWith(AdminSetup.Prefix, StringComparison.Ordinal) && t != AdminSetup.SignInPath).Distinct().Order())
             data.Add(template.Replace("{Id}", "sch_0000"));
         return data;
     }
@@ -58,7 +58,7 @@ public sealed class AdminAuthTests : IDisposable
         var response = await session.SignInAsync(AdminSession.Password, "/admin/sign-in?ReturnUrl=%2Fadmin%2Flinks");
         response.StatusCode.ShouldBe(HttpStatusCode.Redirect);
         response.Headers.Location!.OriginalString.ShouldEndWith("/admin/links");
-        var cookie = response.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith(AdminSetup.CookieName + "="));
+        var cookie = response.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith(AdminSetup.CookieName + "=", StringComparison.Ordinal));
         cookie.ShouldContain("httponly", Case.Insensitive);
         cookie.ShouldContain("samesite=strict", Case.Insensitive);
         cookie.ShouldContain("path=/admin", Case.Insensitive);
@@ -70,9 +70,9 @@ public sealed class AdminAuthTests : IDisposable
     public async Task SignIn_OverHttps_MarksTheCookieSecure()
     {
         var session = new AdminSession(factory.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions
-            { AllowAutoRedirect = false, BaseAddress = new Uri("https://localhost") }));
+        { AllowAutoRedirect = false, BaseAddress = new Uri("https://localhost") }));
         var response = await session.SignInAsync(AdminSession.Password);
-        response.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith(AdminSetup.CookieName + "=")).ShouldContain("secure", Case.Insensitive);
+        response.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith(AdminSetup.CookieName + "=", StringComparison.Ordinal)).ShouldContain("secure", Case.Insensitive);
     }
 
     [Theory]
@@ -108,6 +108,7 @@ public sealed class AdminAuthTests : IDisposable
     [Fact]
     public async Task SignIn_AfterFiveFailures_IsLockedEvenWithTheRightPassword_UntilTheLockoutEnds()
     {
+        using var clock = factory.UseClock(RtsAppFactory.DefaultNow);
         var session = AdminSession.Anonymous(factory);
         for (var i = 1; i < AdminSignIn.MaxFailures; i++)
             (await session.SignInAsync("wrong " + i)).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
@@ -123,7 +124,7 @@ public sealed class AdminAuthTests : IDisposable
         await using (var other = RtsAppFactory.SharingDatabaseWith(factory))
             (await AdminSession.Anonymous(other).SignInAsync(AdminSession.Password)).StatusCode.ShouldBe(HttpStatusCode.TooManyRequests);
 
-        factory.Clock.Advance(NodaTime.Duration.FromSeconds(AdminSignIn.LockoutDuration.TotalSeconds + 1));
+        clock.Advance(NodaTime.Duration.FromSeconds(AdminSignIn.LockoutDuration.TotalSeconds + 1));
         (await session.SignInAsync(AdminSession.Password)).StatusCode.ShouldBe(HttpStatusCode.Redirect);
         (await session.Http.GetAsync("/admin")).StatusCode.ShouldBe(HttpStatusCode.OK);
     }

@@ -139,16 +139,17 @@ public sealed class AdminPagesTests(AdminPagesFixture fixture) : IClassFixture<A
     [Fact]
     public async Task Links_AreNewestFirstAndPaged()
     {
+        using var clock = App.UseClock(RtsAppFactory.DefaultNow);
         var (api, sub, calendarId, _) = await SeedAsync(App, "Paging App", "Paging first");
         for (var i = 0; i < AdminQueries.PageSize; i++)
         {
-            App.Clock.Advance(NodaTime.Duration.FromSeconds(1));
+            clock.Advance(NodaTime.Duration.FromSeconds(1));
             await api.PostOkAsync("/v1/real_time_scheduling", LinkBody(sub, calendarId, $"Paging {i:00}"));
         }
         var appId = await Features.Callbacks.CallbackTestApp.ApplicationIdAsync(App, api.ClientId);
         var session = await AdminSession.SignedInAsync(App);
         var first = await session.PageAsync($"/admin/links?app={appId}");
-        first.QuerySelectorAll("tr[data-link-id] a.fw-semibold").First().TextContent.ShouldBe($"Paging {AdminQueries.PageSize - 1:00}");
+        first.QuerySelectorAll("tr[data-link-id] a.fw-semibold")[0].TextContent.ShouldBe($"Paging {AdminQueries.PageSize - 1:00}");
         first.QuerySelectorAll("tr[data-link-id]").Length.ShouldBe(AdminQueries.PageSize);
         var next = first.QuerySelector("a[rel=next]")!.GetAttribute("href")!;
         var second = await session.PageAsync(next);
@@ -223,7 +224,7 @@ public sealed class AdminPagesTests(AdminPagesFixture fixture) : IClassFixture<A
         }
         var session = await AdminSession.SignedInAsync(App);
         var page = await session.PageAsync("/admin");
-        int.Parse(page.QuerySelector("[data-test=links-open] .fs-2")!.TextContent).ShouldBeGreaterThan(0);
+        int.Parse(page.QuerySelector("[data-test=links-open] .fs-2")!.TextContent, System.Globalization.CultureInfo.InvariantCulture).ShouldBeGreaterThan(0);
         var row = page.QuerySelector($"tr[data-delivery-id='{deliveryId}']")!;
         row.TextContent.ShouldContain("503");
         row.TextContent.ShouldContain("Overview link");

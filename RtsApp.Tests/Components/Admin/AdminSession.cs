@@ -4,6 +4,7 @@ using AngleSharp.Html.Dom;
 using AngleSharp.Html.Parser;
 using Microsoft.AspNetCore.Mvc.Testing;
 using RtsApp.Features.Admin;
+using RtsApp.Infrastructure;
 using RtsApp.Tests.Infrastructure;
 
 namespace RtsApp.Tests.Components.Admin;
@@ -13,7 +14,7 @@ namespace RtsApp.Tests.Components.Admin;
 public sealed class AdminSession(HttpClient http)
 {
     public const string Password = "correct horse battery staple";
-    public static Dictionary<string, string?> Settings() => new() { ["Rts:Admin:Password"] = Password };
+    public static Dictionary<string, string?> Settings() => new() { [ConfigKeys.AdminPassword] = Password };
 
     public HttpClient Http { get; } = http;
 

@@ -240,11 +240,11 @@ public sealed class SchedulingPageTests(RtsAppFactory factory) : IClassFixture<R
     [Fact]
     public async Task ExpiredLink_SaysSo()
     {
-        using var own = new RtsAppFactory();
-        var link = await CreateAsync(await own.CreateApiClientAsync());
-        own.Clock.Now = Instant.FromUtc(2026, 3, 25, 0, 0);
+        using var clock = factory.UseClock(RtsAppFactory.DefaultNow);
+        var link = await CreateAsync(await factory.CreateApiClientAsync());
+        clock.Now = Instant.FromUtc(2026, 3, 25, 0, 0);
 
-        var doc = await Html.GetAsync(own.CreateClient(), link.Path);
+        var doc = await Html.GetAsync(factory.CreateClient(), link.Path);
 
         doc.QuerySelector("#state-heading")!.TextContent.ShouldContain("expired");
         Html.SlotStarts(doc).ShouldBeEmpty();

@@ -91,12 +91,12 @@ public sealed class AuthenticationTests : IClassFixture<RtsAppFactory>
     [Fact]
     public async Task RotatedSecret_OldOneWorksFor24HoursOnly()
     {
-        await using var local = new RtsAppFactory();
-        var app = await local.CreateApplicationAsync();
-        var rotated = await local.Services.GetRequiredService<ApplicationsHandler>().RotateSecretAsync(app.ClientId);
+        using var clock = factory.UseClock(RtsAppFactory.DefaultNow);
+        var app = await factory.CreateApplicationAsync();
+        var rotated = await factory.Services.GetRequiredService<ApplicationsHandler>().RotateSecretAsync(app.ClientId);
         rotated.ShouldNotBeNull();
         rotated.ClientSecret.ShouldNotBe(app.ClientSecret);
-        var client = local.CreateClient();
+        var client = factory.CreateClient();
 
         async Task<HttpStatusCode> Status(string secret)
         {
@@ -107,7 +107,7 @@ public sealed class AuthenticationTests : IClassFixture<RtsAppFactory>
 
         (await Status(rotated.ClientSecret)).ShouldBe(HttpStatusCode.OK);
         (await Status(app.ClientSecret)).ShouldBe(HttpStatusCode.OK);
-        local.Clock.Advance(Duration.FromHours(24) + Duration.FromSeconds(1));
+        clock.Advance(Duration.FromHours(24) + Duration.FromSeconds(1));
         (await Status(app.ClientSecret)).ShouldBe(HttpStatusCode.Unauthorized);
         (await Status(rotated.ClientSecret)).ShouldBe(HttpStatusCode.OK);
     }

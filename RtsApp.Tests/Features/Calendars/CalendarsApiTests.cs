@@ -28,10 +28,11 @@ public sealed class CalendarsApiTests : IClassFixture<RtsAppFactory>
     [Fact]
     public async Task ListCalendars_SecondCalendarIsNotPrimary()
     {
+        using var clock = factory.UseClock(RtsAppFactory.DefaultNow);
         var api = await factory.CreateApiClientAsync();
         var (sub, _) = await api.CreateAccountAsync();
         var first = await api.CreateCalendarAsync(sub, "First");
-        factory.Clock.Advance(NodaTime.Duration.FromSeconds(1));
+        clock.Advance(NodaTime.Duration.FromSeconds(1));
         var second = await api.CreateCalendarAsync(sub, "Second");
         var list = (await api.GetOkAsync("/v1/calendars"))["calendars"]!.AsArray();
         list.Select(c => c!["calendar_id"]!.GetValue<string>()).ShouldBe([first, second]);

@@ -11,17 +11,14 @@ using Reply = RtsApp.Tests.Features.Callbacks.CallbackReceiver.Reply;
 
 namespace RtsApp.Tests.Features.Callbacks;
 
-public sealed class CallbackAppFixture : IDisposable
+/// <summary>The worker against a real HTTP receiver. The worker reads the factory's default clock (not a test's own,
+/// see <see cref="FakeClock"/>), and these tests move that clock to make retries and leases due, so each test owns its
+/// app: no test's deliveries or clock moves can reach another's.</summary>
+public sealed class CallbackDeliveryTests : IDisposable
 {
-    public RtsAppFactory App { get; } = RtsAppFactory.With(CallbackTestApp.Settings());
-    public void Dispose() => App.Dispose();
-}
+    private RtsAppFactory App { get; } = RtsAppFactory.With(CallbackTestApp.Settings());
 
-/// <summary>The worker against a real HTTP receiver. Tests in this class share one app and its fake clock, and run
-/// one after another; each advances the clock only to move its own deliveries on.</summary>
-public sealed class CallbackDeliveryTests(CallbackAppFixture fixture) : IClassFixture<CallbackAppFixture>
-{
-    private RtsAppFactory App => fixture.App;
+    public void Dispose() => App.Dispose();
 
     private static readonly object Payload = new
     {
@@ -208,7 +205,7 @@ public sealed class CallbackDeliveryTests(CallbackAppFixture fixture) : IClassFi
     public async Task TryClaim_OneOwnerAtATime_UntilTheLeaseExpires()
     {
         var (_, appId) = await NewApplicationAsync();
-        var later = App.Clock.Now + Duration.FromDays(365); // far beyond anything this class's worker will see as due
+        var later = App.Clock.Now + Duration.FromDays(365); // far beyond anything this test's worker will see as due
         var delivery = await App.EnqueueAsync(appId, "http://127.0.0.1:9/never", Payload, createdAt: later);
 
         await using var db = App.Db();

@@ -87,18 +87,9 @@ public sealed record LinkWorld(RtsAppFactory Factory, ApiClient Api, string A, s
     /// <summary>Just the <c>status</c> of the link's status object.</summary>
     public async Task<string> StatusOfAsync(string linkId) => (await StatusAsync(linkId))["real_time_scheduling"]!["status"]!.GetValue<string>();
 
-    /// <summary>Sets the factory's clock until disposed (tests of one class share the clock, one after another).</summary>
-    public IDisposable ClockAt(Instant now)
-    {
-        var saved = Factory.Clock.Now;
-        Factory.Clock.Now = now;
-        return new Restore(() => Factory.Clock.Now = saved);
-    }
-
-    private sealed class Restore(Action restore) : IDisposable
-    {
-        public void Dispose() => restore();
-    }
+    /// <summary>Gives the calling test its own clock at <paramref name="now"/> until disposed (<see cref="RtsAppFactory.UseClock"/>);
+    /// the factory's default clock, which other tests see, does not move.</summary>
+    public ClockScope ClockAt(Instant now) => Factory.UseClock(now);
 
     public Task PutBusyAsync(string calendarId, string eventId, Instant start, Instant end) =>
         Api.PutEventAsync(calendarId, new { event_id = eventId, summary = "Busy", start = Iso(start), end = Iso(end), tzid = "Etc/UTC" });

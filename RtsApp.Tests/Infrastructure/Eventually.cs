@@ -1,4 +1,4 @@
-namespace RtsApp.Tests.Features.Callbacks;
+namespace RtsApp.Tests.Infrastructure;
 
 /// <summary>Bounded polling for what a background worker does: returns as soon as the condition holds, fails the
 /// test with <paramref name="what"/> when it has not held within the limit.</summary>

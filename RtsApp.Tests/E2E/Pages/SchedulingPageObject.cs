@@ -1,0 +1,70 @@
+using Microsoft.Playwright;
+
+namespace RtsApp.Tests.E2E.Pages;
+
+/// <summary>The scheduling page (<c>/rts/{token}</c>) as a person uses it. The selectors of SPEC §7's test contract are the
+/// constants at the top, in this one place; the rest are the page's own landmarks.</summary>
+public sealed class SchedulingPageObject(IPage page)
+{
+    // SPEC §7 test contract (kept stable by the page).
+    /// <summary>Every offered time of a scheduling link: <c>data-slot-start</c> = the UTC instant as the API writes it.</summary>
+    public const string Slot = "button[data-slot-start]";
+    /// <summary>Every offered option of a sequencing link: <c>data-option-start</c> = its first step's start.</summary>
+    public const string Option = "button[data-option-start]";
+    public const string ConfirmButton = "[data-action=confirm]";
+    public const string NoTimesButton = "[data-action=no-times]";
+    /// <summary>A day of the day picker that has times (<c>data-day="YYYY-MM-DD"</c> in the display zone). SPEC §7 names
+    /// it; the page does not render a day picker yet (it lists every day's times), so no test uses it so far.</summary>
+    public const string Day = "[data-day]";
+
+    public static string SlotAt(string start) => $"button[data-slot-start='{start}']";
+    public static string OptionAt(string start) => $"button[data-option-start='{start}']";
+    public static string DayAt(string date) => $"[data-day='{date}']";
+
+    // The page's own landmarks.
+    public const string Heading = "h1";
+    public const string Status = "[role=status]";
+    public const string ChosenTimeBlock = ".chosen-time";
+    public const string BookedHeadingSelector = "#booked-heading";
+    public const string ZoneSelectSelector = "select[name=tz]";
+    public const string ShowTimes = "form[data-zone-switch] button[type=submit]";
+    public const string IcsLinkSelector = "a[href$='/event.ics']";
+
+    public IPage Page { get; } = page;
+
+    public Task<IResponse?> OpenAsync(string path) => Page.GotoAsync(path);
+
+    /// <summary>Every offered time (scheduling links).</summary>
+    public ILocator Times => Page.Locator(Slot);
+    /// <summary>Every offered option (sequencing links).</summary>
+    public ILocator Options => Page.Locator(Option);
+    public ILocator Time(string start) => Page.Locator(SlotAt(start));
+    public ILocator OptionStartingAt(string start) => Page.Locator(OptionAt(start));
+    public ILocator Title => Page.Locator(Heading);
+    public ILocator StatusMessage => Page.Locator(Status);
+    public ILocator ChosenTime => Page.Locator(ChosenTimeBlock);
+    public ILocator BookedHeading => Page.Locator(BookedHeadingSelector);
+    public ILocator Confirmation => Page.Locator(ConfirmButton);
+    public ILocator ZoneSelect => Page.Locator(ZoneSelectSelector);
+    public ILocator IcsLink => Page.Locator(IcsLinkSelector);
+
+    /// <summary>The <c>data-slot-start</c> of every offered time, in page order.</summary>
+    public Task<string[]> TimeStartsAsync() => Times.EvaluateAllAsync<string[]>("bs => bs.map(b => b.dataset.slotStart)");
+
+    /// <summary>Picks the offered time starting at <paramref name="start"/> (leads to the confirmation).</summary>
+    public Task PickTimeAsync(string start) => Time(start).ClickAsync();
+
+    public Task PickOptionAsync(string start) => OptionStartingAt(start).ClickAsync();
+
+    public Task ConfirmAsync() => Confirmation.ClickAsync();
+
+    /// <summary>"None of these times work".</summary>
+    public Task NoTimesAsync() => Page.Locator(NoTimesButton).ClickAsync();
+
+    /// <summary>Shows the times in <paramref name="tzid"/> with the zone switch (works without JavaScript).</summary>
+    public async Task SwitchZoneAsync(string tzid)
+    {
+        await ZoneSelect.SelectOptionAsync(tzid);
+        await Page.Locator(ShowTimes).ClickAsync();
+    }
+}
