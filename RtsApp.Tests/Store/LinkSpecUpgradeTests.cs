@@ -30,13 +30,13 @@ public sealed class LinkSpecUpgradeTests
             var hash = Ids.Hash(Token);
             var expires = Instant.FromUtc(2026, 3, 27, 11, 0).ToUnixTimeTicks();
             var created = RtsAppFactory.DefaultNow.ToUnixTimeTicks();
-            db.Database.ExecuteSqlRaw($$"""
+            db.Database.ExecuteSqlRaw("""
                 INSERT INTO "applications" ("Id", "Name", "ClientId", "SecretHash", "SecretProtected", "CreatedAt") VALUES ('app_1', 'Old', 'ci_1', 'h1', 'p1', 0);
                 INSERT INTO "accounts" ("Id", "ApplicationId", "Name", "Tzid", "AccessTokenHash", "CreatedAt", "BookingVersion") VALUES ('acc_1', 'app_1', 'Ann', 'Europe/London', 'th1', 0, 0);
                 INSERT INTO "calendars" ("Id", "ApplicationId", "AccountId", "Name", "IsPrimary", "CreatedAt") VALUES ('cal_1', 'app_1', 'acc_1', 'Work', TRUE, 0);
                 INSERT INTO "links" ("Id", "ApplicationId", "Kind", "TokenHash", "TokenProtected", "Status", "EventId", "Summary", "DisplayTzid", "RequestJson", "ExpiresAt", "CreatedAt")
-                  VALUES ('sch_1', 'app_1', 'scheduling', '{{hash}}', 'unused', 'open', 'old-1', 'Old interview', 'Europe/London', {0}, {{expires}}, {{created}});
-                """, OldRequestJson.Trim());
+                  VALUES ('sch_1', 'app_1', 'scheduling', {0}, 'unused', 'open', 'old-1', 'Old interview', 'Europe/London', {1}, {2}, {3});
+                """, hash, OldRequestJson.Trim(), expires, created);
         }
 
         using var app = RtsAppFactory.On(database);

@@ -70,7 +70,7 @@ public sealed class ApiAuthenticationHandler(
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
         ApiError.Field(403, "authorization", "errors.forbidden", "an account token cannot make this call").ExecuteAsync(Context);
 
-    private AuthenticateResult Success(string applicationId, string? accountId)
+    private static AuthenticateResult Success(string applicationId, string? accountId)
     {
         List<Claim> claims = [new(Caller.ApplicationClaim, applicationId)];
         if (accountId is not null) claims.Add(new Claim(Caller.AccountClaim, accountId));

@@ -97,6 +97,7 @@ public static class ApiSetup
         {
             second?.Dispose();
             minute?.Dispose();
+            base.Dispose(disposing);
         }
 
         private sealed class Both(RateLimitLease? a, RateLimitLease? b) : RateLimitLease
@@ -104,7 +105,12 @@ public static class ApiSetup
             public override bool IsAcquired => true;
             public override IEnumerable<string> MetadataNames => [];
             public override bool TryGetMetadata(string metadataName, out object? metadata) { metadata = null; return false; }
-            protected override void Dispose(bool disposing) { a?.Dispose(); b?.Dispose(); }
+            protected override void Dispose(bool disposing)
+            {
+                a?.Dispose();
+                b?.Dispose();
+                base.Dispose(disposing);
+            }
         }
     }
 }

@@ -52,7 +52,7 @@ public static class AvailabilityEngine
         return evaluation.Starts.Contains(t) ? new Participants(evaluation).Choose(t) : null;
     }
 
-    private static IReadOnlyList<AvailableSlot> AlignedSlots(AvailabilityQuery q, bool allowOverlap)
+    private static List<AvailableSlot> AlignedSlots(AvailabilityQuery q, bool allowOverlap)
     {
         ArgumentNullException.ThrowIfNull(q);
         var evaluation = Evaluation.Of(q);

@@ -16,7 +16,7 @@ public class AvailabilityBenchmarks
     public void Setup()
     {
         var parts = Load.Split('x');
-        query = Workload.Build(int.Parse(parts[0]), int.Parse(parts[1]));
+        query = Workload.Build(int.Parse(parts[0], System.Globalization.CultureInfo.InvariantCulture), int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture));
     }
 
     [Benchmark]

@@ -417,7 +417,7 @@ public sealed class BookingHandlerTests(RtsAppFactory factory) : IClassFixture<R
         lines.Count(l => l == "BEGIN:VEVENT").ShouldBe(2);
         lines.ShouldContain("SUMMARY:Technical");
         lines.ShouldContain("SUMMARY:Culture");
-        lines.Where(l => l.StartsWith("UID:")).Distinct().Count().ShouldBe(2);
+        lines.Where(l => l.StartsWith("UID:", StringComparison.Ordinal)).Distinct().Count().ShouldBe(2);
         lines.ShouldContain("DTSTART:20260327T090000Z");
         lines.ShouldContain("DTEND:20260327T100000Z");
         lines.ShouldContain("DTSTART:20260327T100000Z");

@@ -128,7 +128,7 @@ public sealed class EventsApiTests : IClassFixture<RtsAppFactory>
         for (var i = 0; i < 105; i++)
         {
             var start = new DateTime(2026, 3, 27, 0, 0, 0, DateTimeKind.Utc).AddMinutes(i * 10);
-            await api.PutEventAsync(cal, new { event_id = $"e{i:000}", summary = "E", start = start.ToString("yyyy-MM-ddTHH:mm:ssZ"), end = start.AddMinutes(5).ToString("yyyy-MM-ddTHH:mm:ssZ"), tzid = "Etc/UTC" });
+            await api.PutEventAsync(cal, new { event_id = $"e{i:000}", summary = "E", start = start.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture), end = start.AddMinutes(5).ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture), tzid = "Etc/UTC" });
         }
         var first = await api.GetOkAsync("/v1/events?from=2026-03-27&to=2026-03-29&tzid=Etc/UTC");
         first["pages"]!["current"]!.GetValue<int>().ShouldBe(1);

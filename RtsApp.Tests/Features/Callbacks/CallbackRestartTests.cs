@@ -53,7 +53,7 @@ public sealed class CallbackRestartTests
         using var app = RtsAppFactory.With(CallbackTestApp.Settings(allowPrivateNetworks: false));
         var created = await app.CreateApplicationAsync();
 
-        var url = string.Format(template, port);
+        var url = string.Format(System.Globalization.CultureInfo.InvariantCulture, template, port);
         var delivery = await app.EnqueueAsync(await app.ApplicationIdAsync(created.ClientId), url, new { Refused = true });
 
         var attempted = await app.DeliveryWhenAsync(delivery.Id, d => d.Attempts == 1, "attempted");

@@ -377,5 +377,5 @@ public sealed class LinksApiTests(RtsAppFactory factory) : IClassFixture<RtsAppF
     }
 
     private static (string Name, int? Index) Step(string step) =>
-        step.IndexOf('[') is var b and > 0 ? (step[..b], int.Parse(step[(b + 1)..^1])) : (step, null);
+        step.IndexOf('[') is var b and > 0 ? (step[..b], int.Parse(step[(b + 1)..^1], System.Globalization.CultureInfo.InvariantCulture)) : (step, null);
 }

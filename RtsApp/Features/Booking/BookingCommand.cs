@@ -30,7 +30,7 @@ public abstract record BookingResult
 /// another booking holds it). Only after that does the booking read the link and re-check the chosen time with the
 /// same loader and engine as the page (<see cref="Offers"/>), so the loser of a race sees the winner's events and books
 /// nothing. BookingConcurrencyTests proves this on both providers (and fails on PostgreSQL without the bumps).</para></summary>
-public sealed class BookingCommand(IDbContextFactory<RtsDbContext> dbFactory, IClock clock, ILogger<BookingCommand> log)
+public sealed partial class BookingCommand(IDbContextFactory<RtsDbContext> dbFactory, IClock clock, ILogger<BookingCommand> log)
 {
     public async Task<BookingResult> BookAsync(string token, Instant start, string? userTzid, CancellationToken ct)
     {
@@ -52,7 +52,7 @@ public sealed class BookingCommand(IDbContextFactory<RtsDbContext> dbFactory, IC
         var chosen = await Offers.ChooseAsync(db, loaded, start, now, zone?.Id ?? link.DisplayTzid, ct);
         if (chosen is null)
         {
-            log.LogInformation("Booking of {LinkId} at {Start} refused: no longer available", link.Id, start);
+            LogTaken(log, link.Id, start);
             return new BookingResult.Taken();
         }
 
@@ -60,7 +60,7 @@ public sealed class BookingCommand(IDbContextFactory<RtsDbContext> dbFactory, IC
         var chosenEnd = chosen.Sequence?[^1].End ?? start + loaded.Spec.Duration;
         if (!await WriteEventsAsync(db, loaded, chosen, chosenStart, chosenEnd, now, ct))
         {
-            log.LogWarning("Booking of {LinkId} refused: another link's booking holds its event_id", link.Id);
+            LogEventHeld(log, link.Id);
             return new BookingResult.Taken();
         }
         var chosenJson = JsonSerializer.Serialize(chosen, ApiJson.Options);
@@ -74,9 +74,18 @@ public sealed class BookingCommand(IDbContextFactory<RtsDbContext> dbFactory, IC
                 LinkViews.Completed(link, loaded.Spec, chosen, chosenStart, chosenEnd), now);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
-        log.LogInformation("Booked {LinkId} at {Start} for {Participants}", link.Id, chosenStart, string.Join(",", chosen.Participants));
+        LogBooked(log, link.Id, chosenStart, chosen.Participants);
         return new BookingResult.Booked(loaded.Spec.Redirect.For(token));
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Booking of {LinkId} at {Start} refused: no longer available")]
+    private static partial void LogTaken(ILogger logger, string linkId, Instant start);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Booking of {LinkId} refused: another link's booking holds its event_id")]
+    private static partial void LogEventHeld(ILogger logger, string linkId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Booked {LinkId} at {Start} for {Participants}")]
+    private static partial void LogBooked(ILogger logger, string linkId, Instant start, IReadOnlyList<string> participants);
 
     /// <summary>SPEC §8: into each target calendar whose sub was chosen, and those whose sub is in no group (organisers,
     /// rooms); <c>event_creation: single</c> writes one event, into the first such calendar. False, with the

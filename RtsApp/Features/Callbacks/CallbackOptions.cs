@@ -67,7 +67,7 @@ public sealed record CallbackOptions
     }
 
     /// <summary>An array (<c>RetryDelays:0</c>, <c>:1</c>, …) or one comma-separated value (handy in an environment variable).</summary>
-    private static IReadOnlyList<Duration>? ReadDelays(IConfigurationSection section)
+    private static List<Duration>? ReadDelays(IConfigurationSection section)
     {
         var texts = section.GetChildren().Any()
             ? section.GetChildren().OrderBy(c => int.TryParse(c.Key, out var i) ? i : int.MaxValue).Select(c => c.Value ?? "").ToList()

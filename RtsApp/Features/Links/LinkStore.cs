@@ -30,7 +30,7 @@ public static class LinkStore
 }
 
 /// <summary>Gives links created before specs were stored their spec, from the request they kept (run at start).</summary>
-public sealed class LinkSpecUpgrade(ILogger<LinkSpecUpgrade> log) : IStoreUpgrade
+public sealed partial class LinkSpecUpgrade(ILogger<LinkSpecUpgrade> log) : IStoreUpgrade
 {
     public void Run(RtsDbContext db)
     {
@@ -53,8 +53,11 @@ public sealed class LinkSpecUpgrade(ILogger<LinkSpecUpgrade> log) : IStoreUpgrad
                 }
             }
             else
-                log.LogWarning("Link {LinkId} could not be upgraded: its stored request no longer validates", link.Id);
+                LogNotUpgraded(log, link.Id);
         }
         db.SaveChanges();
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Link {LinkId} could not be upgraded: its stored request no longer validates")]
+    private static partial void LogNotUpgraded(ILogger logger, string linkId);
 }
