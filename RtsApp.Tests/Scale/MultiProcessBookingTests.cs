@@ -50,7 +50,7 @@ public sealed class MultiProcessBookingTests : IDisposable
         {
             var process = i % 2 == 0 ? a : b;
             var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() })
-                { BaseAddress = new Uri(process.BaseUrl) };
+            { BaseAddress = new Uri(process.BaseUrl) };
             var path = $"/rts/{tokens[i].Token}";
             var html = await client.GetStringAsync($"{path}?start={Uri.EscapeDataString(Slot)}&tz=Etc%2FUTC");
             var document = new HtmlParser().ParseDocument(html);

@@ -36,7 +36,8 @@ public static class ApiSetup
             {
                 var retry = ctx.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? (int)Math.Ceiling(after.TotalSeconds) : 1;
                 await new ApiError(429, new Dictionary<string, List<ErrorDetail>>
-                    { ["rate_limit"] = [new ErrorDetail("errors.rate_limited", "too many requests")] }) { RetryAfter = Math.Max(1, retry) }
+                { ["rate_limit"] = [new ErrorDetail("errors.rate_limited", "too many requests")] })
+                { RetryAfter = Math.Max(1, retry) }
                     .ExecuteAsync(ctx.HttpContext);
             };
         });

@@ -1,5 +1,5 @@
-using RtsApp.Features.Calendars;
 using Microsoft.EntityFrameworkCore;
+using RtsApp.Features.Calendars;
 
 namespace RtsApp.Store;
 

@@ -1,9 +1,9 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using RtsApp.Features.Admin;
 using RtsApp.Features.Callbacks;
-using Microsoft.EntityFrameworkCore;
 using RtsApp.Store;
 using RtsApp.Tests.Infrastructure;
 

@@ -36,12 +36,24 @@ public static class SchedulingLinks
     public static JsonObject Sequence(string sub) => new()
     {
         ["sequence"] = new JsonArray(
-            new JsonObject { ["sequence_id"] = "tech", ["ordinal"] = 1, ["participants"] = new JsonArray(Participants(sub)),
-                ["required_duration"] = new JsonObject { ["minutes"] = 60 }, ["start_interval"] = new JsonObject { ["minutes"] = 60 },
-                ["event"] = new JsonObject { ["event_id"] = "tech-round", ["summary"] = "Technical interview" } },
-            new JsonObject { ["sequence_id"] = "culture", ["ordinal"] = 2, ["participants"] = new JsonArray(Participants(sub)),
-                ["required_duration"] = new JsonObject { ["minutes"] = 30 }, ["start_interval"] = new JsonObject { ["minutes"] = 30 },
-                ["event"] = new JsonObject { ["event_id"] = "culture-round", ["summary"] = "Culture chat" } }),
+            new JsonObject
+            {
+                ["sequence_id"] = "tech",
+                ["ordinal"] = 1,
+                ["participants"] = new JsonArray(Participants(sub)),
+                ["required_duration"] = new JsonObject { ["minutes"] = 60 },
+                ["start_interval"] = new JsonObject { ["minutes"] = 60 },
+                ["event"] = new JsonObject { ["event_id"] = "tech-round", ["summary"] = "Technical interview" }
+            },
+            new JsonObject
+            {
+                ["sequence_id"] = "culture",
+                ["ordinal"] = 2,
+                ["participants"] = new JsonArray(Participants(sub)),
+                ["required_duration"] = new JsonObject { ["minutes"] = 30 },
+                ["start_interval"] = new JsonObject { ["minutes"] = 30 },
+                ["event"] = new JsonObject { ["event_id"] = "culture-round", ["summary"] = "Culture chat" }
+            }),
         ["query_periods"] = Periods.DeepClone(),
     };
 
@@ -54,8 +66,11 @@ public static class SchedulingLinks
         {
             ["event"] = new JsonObject
             {
-                ["event_id"] = "interview-42", ["summary"] = Summary, ["tzid"] = "Europe/London",
-                ["description"] = "A first conversation about the role.\nBring questions.", ["location"] = new JsonObject { ["description"] = "Video call" },
+                ["event_id"] = "interview-42",
+                ["summary"] = Summary,
+                ["tzid"] = "Europe/London",
+                ["description"] = "A first conversation about the role.\nBring questions.",
+                ["location"] = new JsonObject { ["description"] = "Video call" },
             },
             ["availability"] = sequencing ? Sequence(sub) : Availability(sub),
             ["target_calendars"] = new JsonArray(new JsonObject { ["sub"] = sub, ["calendar_id"] = calendarId }),

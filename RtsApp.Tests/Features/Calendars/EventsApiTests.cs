@@ -23,8 +23,12 @@ public sealed class EventsApiTests : IClassFixture<RtsAppFactory>
         var (api, cal) = await Setup();
         var response = await api.PostAsync($"/v1/calendars/{cal}/events", new
         {
-            event_id = "interview-1", summary = "Interview", description = "Round one",
-            start = "2026-03-27T09:00:00Z", end = "2026-03-27T10:00:00Z", tzid = "Europe/London",
+            event_id = "interview-1",
+            summary = "Interview",
+            description = "Round one",
+            start = "2026-03-27T09:00:00Z",
+            end = "2026-03-27T10:00:00Z",
+            tzid = "Europe/London",
             location = new { description = "Room 4" },
         });
         ((int)response.StatusCode).ShouldBe(202);
@@ -186,7 +190,11 @@ public sealed class EventsApiTests : IClassFixture<RtsAppFactory>
         var (api, cal) = await Setup();
         var ev = new JsonObject
         {
-            ["event_id"] = "e", ["summary"] = "S", ["start"] = "2026-03-27T09:00:00Z", ["end"] = "2026-03-27T10:00:00Z", ["tzid"] = "Etc/UTC",
+            ["event_id"] = "e",
+            ["summary"] = "S",
+            ["start"] = "2026-03-27T09:00:00Z",
+            ["end"] = "2026-03-27T10:00:00Z",
+            ["tzid"] = "Etc/UTC",
             [field] = new string('x', length),
         };
         var error = await ApiClient.ErrorAsync(await api.PostAsync($"/v1/calendars/{cal}/events", ev.ToJsonString()), 422);

@@ -1,8 +1,8 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
-using RtsApp.Tests.Features.Booking;
 using RtsApp.Features.Booking;
+using RtsApp.Tests.Features.Booking;
 using RtsApp.Tests.Infrastructure;
 
 namespace RtsApp.Tests.Features.Links;

@@ -22,10 +22,12 @@ public sealed record MemberRequest(string? Sub, List<string>? CalendarIds, List<
 public sealed record GroupRequest(List<MemberRequest>? Members, JsonElement? Required)
 {
     /// <summary>null for "all" (and when absent: Cronofy's default), the number otherwise; see the validator for the rules.</summary>
-    [JsonIgnore] public int? RequiredCount => Required is { ValueKind: JsonValueKind.Number } n && n.TryGetInt32(out var k) ? k
+    [JsonIgnore]
+    public int? RequiredCount => Required is { ValueKind: JsonValueKind.Number } n && n.TryGetInt32(out var k) ? k
         : Required is { ValueKind: JsonValueKind.String } s && int.TryParse(s.GetString(), out var k2) ? k2 : null;
 
-    [JsonIgnore] public bool RequiredIsValid => Required is null or { ValueKind: JsonValueKind.Null }
+    [JsonIgnore]
+    public bool RequiredIsValid => Required is null or { ValueKind: JsonValueKind.Null }
         || (Required is { ValueKind: JsonValueKind.String } s && s.GetString() == "all")
         || (RequiredCount is { } k && k >= 1 && k <= (Members?.Count ?? 0));
 }
@@ -98,7 +100,8 @@ public sealed record SequenceStepRequest(
     StepEventRequest? Event)
 {
     /// <summary><c>sequence_id</c> may arrive as a number; it is echoed as a string.</summary>
-    [JsonIgnore] public string? Id => SequenceId switch
+    [JsonIgnore]
+    public string? Id => SequenceId switch
     {
         { ValueKind: JsonValueKind.String } s => s.GetString(),
         { ValueKind: JsonValueKind.Number } n => n.GetRawText(),
@@ -120,7 +123,8 @@ public sealed record SequencedAvailabilityRequest(
     [JsonIgnore] public List<PeriodRequest>? Periods => PeriodAlias.Pick(QueryPeriods, AvailablePeriods);
 
     /// <summary>Steps in <c>ordinal</c> order; steps without one follow in array order (SPEC §5).</summary>
-    [JsonIgnore] public IReadOnlyList<SequenceStepRequest> OrderedSteps =>
+    [JsonIgnore]
+    public IReadOnlyList<SequenceStepRequest> OrderedSteps =>
         (Sequence ?? []).Select((s, i) => (s, i)).OrderBy(x => x.s.Ordinal is null ? 1 : 0).ThenBy(x => x.s.Ordinal ?? 0).ThenBy(x => x.i)
             .Select(x => x.s).ToList();
 }

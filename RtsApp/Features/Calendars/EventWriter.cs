@@ -74,8 +74,13 @@ public static class EventWriter
         if (linkId is not null && existing?.LinkId is { } owner && owner != linkId) return false;
         var e = existing ?? new CalendarEvent
         {
-            Id = Ids.New(Ids.EventPrefix), ApplicationId = applicationId, CalendarId = calendarId, EventId = spec.EventId,
-            Summary = spec.Summary, Tzid = spec.Tzid, CreatedAt = now,
+            Id = Ids.New(Ids.EventPrefix),
+            ApplicationId = applicationId,
+            CalendarId = calendarId,
+            EventId = spec.EventId,
+            Summary = spec.Summary,
+            Tzid = spec.Tzid,
+            CreatedAt = now,
         };
         e.Summary = spec.Summary;
         e.Description = spec.Description;
