@@ -65,6 +65,13 @@ start_postgres() {
 set +e
 dotnet test RtsApp.sln --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
+echo "=== Format check (the house style of .editorconfig)"
+if ! dotnet format RtsApp.sln --verify-no-changes --no-restore >"$log.format" 2>&1; then
+  grep -E "error|warning" "$log.format" | head -40
+  echo "dotnet format found files out of style: run 'dotnet format RtsApp.sln' and commit"
+  status=1
+fi
+rm -f "$log.format"
 echo "=== The integration tests again, on PostgreSQL"
 RTS_TEST_PROVIDER=Postgres dotnet test RtsApp.sln --no-build --logger "console;verbosity=normal" \
   --filter "FullyQualifiedName!~RtsApp.Tests.Scheduling.&FullyQualifiedName!~RtsApp.Tests.E2E." "$@" 2>&1 | tee -a "$log"
