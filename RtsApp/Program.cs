@@ -28,6 +28,7 @@ builder.Services.AddRtsOpenApi();
 builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
 
 var app = builder.Build();
+app.Services.ValidateRtsOptions();
 app.Services.MigrateRtsStore();
 if (AppsCommand.IsCli(args))
     return await AppsCommand.RunAsync(app.Services, args, Console.Out, Console.Error);

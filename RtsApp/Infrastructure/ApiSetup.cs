@@ -17,6 +17,7 @@ public static class ApiSetup
     public static IServiceCollection AddRtsApi(this IServiceCollection services)
     {
         services.AddSingleton<IClock>(NodaTime.SystemClock.Instance);
+        services.AddRtsCoreOptions();
         services.AddSingleton<PublicUrls>();
         services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));
         ValidatorOptions.Global.DisplayNameResolver = (_, member, _) => member is null ? null : ApiError.JsonPath(member.Name);
@@ -29,8 +30,8 @@ public static class ApiSetup
         {
             o.AddPolicy(RateLimitPolicy, http =>
             {
-                var settings = http.RequestServices.GetRequiredService<IConfiguration>();
-                return Partition(http, settings.GetValue(ConfigKeys.RateLimitPerSecond, 50), settings.GetValue(ConfigKeys.RateLimitPerMinute, 500));
+                var limits = http.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<RateLimitOptions>>().Value;
+                return Partition(http, limits.PermitsPerSecond, limits.PermitsPerMinute);
             });
             o.OnRejected = async (ctx, ct) =>
             {

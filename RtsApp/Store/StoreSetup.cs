@@ -19,22 +19,31 @@ public static class DatabaseProviders
     public const string Postgres = "Postgres";
 }
 
+/// <summary><c>Rts:Database</c>: which database the store uses.</summary>
+public sealed class DatabaseOptions
+{
+    public const string Section = "Rts:Database";
+    public string Provider { get; set; } = DatabaseProviders.Sqlite;
+}
+
 public static class StoreSetup
 {
     public static IServiceCollection AddRtsStore(this IServiceCollection services)
     {
-        services.AddDbContextFactory<RtsDbContext>((sp, o) =>
-        {
-            var config = sp.GetRequiredService<IConfiguration>();
-            o.UseRtsDatabase(
-                config[ConfigKeys.DatabaseProvider] ?? DatabaseProviders.Sqlite,
-                config.GetConnectionString(ConfigKeys.ConnectionStringName) ?? "Data Source=data/rts.db");
-        });
+        services.AddRtsOptions<DatabaseOptions>(DatabaseOptions.Section,
+            o => o.Provider.Equals(DatabaseProviders.Sqlite, StringComparison.OrdinalIgnoreCase)
+                 || o.Provider.Equals(DatabaseProviders.Postgres, StringComparison.OrdinalIgnoreCase),
+            ConfigKeys.DatabaseProvider, $"must be {DatabaseProviders.Sqlite} or {DatabaseProviders.Postgres}");
+        services.AddDbContextFactory<RtsDbContext>((sp, o) => o.UseRtsDatabase(
+            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<DatabaseOptions>>().Value.Provider,
+            sp.GetRequiredService<IConfiguration>().GetConnectionString(ConfigKeys.ConnectionStringName) ?? DefaultConnectionString));
         services.AddDataProtection().SetApplicationName("RtsApp");
         services.AddOptions<KeyManagementOptions>()
             .Configure<IDbContextFactory<RtsDbContext>>((o, db) => o.XmlRepository = new DatabaseXmlRepository(db));
         return services;
     }
+
+    public const string DefaultConnectionString = "Data Source=data/rts.db";
 
     /// <summary>Points the context at <paramref name="provider"/> (<see cref="DatabaseProviders"/>, any case).</summary>
     public static TBuilder UseRtsDatabase<TBuilder>(this TBuilder o, string provider, string connectionString)
