@@ -73,8 +73,11 @@ public static class ApiBody
 }
 
 /// <summary>A JSON request body bound from the parsed document; <see cref="Error"/> is set when it could not be read.</summary>
-public sealed class Json<T> where T : class
+public sealed class Json<T> : Microsoft.AspNetCore.Http.Metadata.IEndpointParameterMetadataProvider where T : class
 {
+    public static void PopulateMetadata(ParameterInfo parameter, EndpointBuilder builder) =>
+        builder.Metadata.Add(new JsonBodyMetadata(typeof(T)));
+
     public T? Value { get; private init; }
     public ApiError? Error { get; private init; }
 

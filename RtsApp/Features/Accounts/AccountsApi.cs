@@ -44,8 +44,8 @@ public static class AccountsApi
 {
     public static IEndpointRouteBuilder MapAccountsApi(this IEndpointRouteBuilder api)
     {
-        api.MapPost("/accounts", CreateAccount).RequireAuthorization(ApiAuthorization.ApplicationOnly);
-        api.MapGet("/accounts", ListAccounts);
+        api.MapPost("/accounts", CreateAccount).Named("CreateAccount", "Creates an account and its access token").RequireAuthorization(ApiAuthorization.ApplicationOnly);
+        api.MapGet("/accounts", ListAccounts).Named("ListAccounts", "Lists the accounts the caller can see");
         return api;
     }
 

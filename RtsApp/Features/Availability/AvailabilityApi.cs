@@ -19,8 +19,8 @@ public static class AvailabilityApi
 {
     public static IEndpointRouteBuilder MapAvailabilityApi(this IEndpointRouteBuilder api)
     {
-        api.MapPost("/availability", QueryAvailability);
-        api.MapPost("/sequenced_availability", QuerySequencedAvailability);
+        api.MapPost("/availability", QueryAvailability).Named("QueryAvailability", "Finds the times when the participants are free");
+        api.MapPost("/sequenced_availability", QuerySequencedAvailability).Named("QuerySequencedAvailability", "Finds back-to-back sequences of times");
         return api;
     }
 

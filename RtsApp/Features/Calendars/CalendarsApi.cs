@@ -35,8 +35,8 @@ public static class CalendarsApi
 
     public static IEndpointRouteBuilder MapCalendarsApi(this IEndpointRouteBuilder api)
     {
-        api.MapPost("/calendars", CreateCalendar);
-        api.MapGet("/calendars", ListCalendars);
+        api.MapPost("/calendars", CreateCalendar).Named("CreateCalendar", "Creates a calendar for an account");
+        api.MapGet("/calendars", ListCalendars).Named("ListCalendars", "Lists the calendars the caller can see");
         return api;
     }
 

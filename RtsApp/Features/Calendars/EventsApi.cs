@@ -29,10 +29,10 @@ public static class EventsApi
 
     public static IEndpointRouteBuilder MapEventsApi(this IEndpointRouteBuilder api)
     {
-        api.MapPost("/calendars/{calendarId}/events", UpsertEvent);
-        api.MapDelete("/calendars/{calendarId}/events", DeleteEvent);
-        api.MapGet("/events", ReadEvents);
-        api.MapGet("/free_busy", ReadFreeBusy);
+        api.MapPost("/calendars/{calendarId}/events", UpsertEvent).Named("UpsertEvent", "Creates or updates an event by event_id");
+        api.MapDelete("/calendars/{calendarId}/events", DeleteEvent).Named("DeleteEvent", "Deletes an event by event_id");
+        api.MapGet("/events", ReadEvents).Named("ReadEvents", "Reads events overlapping a range, paged");
+        api.MapGet("/free_busy", ReadFreeBusy).Named("ReadFreeBusy", "Reads busy time overlapping a range, paged");
         return api;
     }
 

@@ -9,11 +9,11 @@ public static class LinksApi
 {
     public static IEndpointRouteBuilder MapLinksApi(this IEndpointRouteBuilder api)
     {
-        api.MapPost("/real_time_scheduling", CreateScheduling).RequireAuthorization(ApiAuthorization.ApplicationOnly);
-        api.MapPost("/real_time_sequencing", CreateSequencing).RequireAuthorization(ApiAuthorization.ApplicationOnly);
-        api.MapGet("/real_time_scheduling/{id}", GetById).RequireAuthorization(ApiAuthorization.ApplicationOnly);
-        api.MapGet("/real_time_scheduling", GetByToken).RequireAuthorization(ApiAuthorization.ApplicationOnly);
-        api.MapPost("/real_time_scheduling/{id}/disable", Disable).RequireAuthorization(ApiAuthorization.ApplicationOnly);
+        api.MapPost("/real_time_scheduling", CreateScheduling).Named("CreateRealTimeScheduling", "Creates a real-time scheduling link").RequireAuthorization(ApiAuthorization.ApplicationOnly);
+        api.MapPost("/real_time_sequencing", CreateSequencing).Named("CreateRealTimeSequencing", "Creates a real-time sequencing link").RequireAuthorization(ApiAuthorization.ApplicationOnly);
+        api.MapGet("/real_time_scheduling/{id}", GetById).Named("GetLink", "Reads a link's status by its id").RequireAuthorization(ApiAuthorization.ApplicationOnly);
+        api.MapGet("/real_time_scheduling", GetByToken).Named("GetLinkByToken", "Reads a link's status by the token in its URL").RequireAuthorization(ApiAuthorization.ApplicationOnly);
+        api.MapPost("/real_time_scheduling/{id}/disable", Disable).Named("DisableLink", "Disables an open link, showing a message on its page").RequireAuthorization(ApiAuthorization.ApplicationOnly);
         return api;
     }
 
