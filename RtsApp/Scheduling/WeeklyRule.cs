@@ -34,21 +34,3 @@ public sealed record WeeklyRule(DateTimeZone Zone, IReadOnlyList<WeeklyPeriod> P
 
     public IReadOnlyList<WeeklyPeriod> Periods { get; init; } = Guard.NoNullItems(Periods, nameof(Periods));
 }
-
-/// <summary>
-/// What makes a member managed (SPEC §12): the rules that apply to it and its account's available
-/// periods (explicit instants, half-open, any order). Its managed time is their union; with neither
-/// rules nor periods it has no time at all.
-/// </summary>
-public sealed record ManagedAvailability(IReadOnlyList<WeeklyRule> Rules, IReadOnlyList<Interval> AvailablePeriods)
-{
-    public static ManagedAvailability Nothing { get; } = new([], []);
-
-    public IReadOnlyList<WeeklyRule> Rules { get; init; } = Guard.NoNullItems(Rules, nameof(Rules));
-
-    public IReadOnlyList<Interval> AvailablePeriods { get; init; } = Guard.NotNull(AvailablePeriods, nameof(AvailablePeriods));
-
-    /// <summary>The managed time inside <paramref name="window"/>: the rules' time ∪ the available periods.</summary>
-    public IntervalSet Within(Interval window) =>
-        ManagedTime.Intervals(Rules, window).Union(IntervalSet.Of(AvailablePeriods).Intersect(IntervalSet.Of(window)));
-}
