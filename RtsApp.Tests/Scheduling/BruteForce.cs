@@ -1,13 +1,16 @@
+using System.Runtime.CompilerServices;
 using NodaTime;
 using RtsApp.Scheduling;
 
 namespace RtsApp.Tests.Scheduling;
 
 /// <summary>
-/// An independent, deliberately naive reading of SPEC §4/§5 for the property tests: it asks
+/// An independent, deliberately naive reading of SPEC §4/§5/§12 for the property tests: it asks
 /// "can this member start at t?" literally, instant by instant, on a grid. It shares nothing with the
-/// engine but the input records. With every input on a 5-minute grid the start sets' end points are
-/// on that grid too, so sampling every 2.5 minutes (to see gaps between adjacent grid points) is exact.
+/// engine but the input records: a managed member's time is read minute by minute from its rules'
+/// wall clocks, never through <see cref="ManagedTime"/>. With every input on a 5-minute grid the start
+/// sets' end points are on that grid too, so sampling every 2.5 minutes (to see gaps between adjacent
+/// grid points) is exact.
 /// </summary>
 internal static class BruteForce
 {
@@ -25,7 +28,67 @@ internal static class BruteForce
             return false;
         }
         // The padded slot [t − b, t + d + a) must overlap no event [e, f).
-        return !m.Busy.Any(e => t - b < e.End && e.Start < end + a);
+        if (m.Busy.Any(e => t - b < e.End && e.Start < end + a))
+        {
+            return false;
+        }
+        return m.Managed is not { } managed || WholeSlotManaged(m, managed, periods, t, end);
+    }
+
+    /// <summary>
+    /// SPEC §12, minute by minute: every minute the slot touches must be managed time, that is inside a
+    /// rule or an available period, inside the member's own available periods when it has some, and
+    /// inside a query period. Every input is on a 5-minute grid (and every zone offset is whole
+    /// quarter hours), so membership is constant within each minute and its first instant decides it.
+    /// </summary>
+    private static bool WholeSlotManaged(Member m, ManagedAvailability managed, IReadOnlyList<Interval> periods, Instant t, Instant end)
+    {
+        var minutes = Minutes.GetValue(managed, _ => new MinuteTable());
+        for (var minute = FloorMinute(t); minute < end; minute += Duration.FromMinutes(1))
+        {
+            var inside = minutes.Get(minute, at => managed.Rules.Any(r => InRule(r, at)) || managed.AvailablePeriods.Any(p => p.Contains(at)))
+                && (m.AvailablePeriods is not { Count: > 0 } own || own.Any(p => p.Contains(minute)))
+                && periods.Any(p => p.Contains(minute));
+            if (!inside)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /// <summary>SPEC §12, literally: the instant's weekday and time of day in the rule's zone fall in one of its periods.</summary>
+    public static bool InRule(WeeklyRule rule, Instant instant)
+    {
+        var local = instant.InZone(rule.Zone).LocalDateTime;
+        return rule.Periods.Any(p => p.Day == local.DayOfWeek && p.Start <= local.TimeOfDay && (p.End is not { } e || local.TimeOfDay < e));
+    }
+
+    private static Instant FloorMinute(Instant t)
+    {
+        var ticks = t.ToUnixTimeTicks();
+        return Instant.FromUnixTimeTicks(ticks - (((ticks % NodaConstants.TicksPerMinute) + NodaConstants.TicksPerMinute) % NodaConstants.TicksPerMinute));
+    }
+
+    // Rule membership per minute is asked again and again for the same member (every start sampled,
+    // every reply format), so each minute's answer is kept with the member's managed availability.
+    private static readonly ConditionalWeakTable<ManagedAvailability, MinuteTable> Minutes = new();
+
+    private sealed class MinuteTable
+    {
+        private readonly Dictionary<Instant, bool> known = [];
+
+        public bool Get(Instant minute, Func<Instant, bool> compute)
+        {
+            lock (known)
+            {
+                if (!known.TryGetValue(minute, out var inside))
+                {
+                    known[minute] = inside = compute(minute);
+                }
+                return inside;
+            }
+        }
     }
 
     public static bool InS(AvailabilityQuery q, Instant t) => t >= q.EarliestStart && q.Groups.All(g =>

@@ -14,6 +14,11 @@ internal static class Build
 
     public static Duration Min(int minutes) => Duration.FromMinutes(minutes);
 
+    /// <summary>A weekly period from "HH:mm" times, as the API writes them; "24:00" is the end of the day.</summary>
+    public static WeeklyPeriod Weekly(IsoDayOfWeek day, string start, string end) =>
+        new(day, LocalTimePattern.CreateWithInvariantCulture("HH:mm").Parse(start).Value,
+            end == "24:00" ? null : LocalTimePattern.CreateWithInvariantCulture("HH:mm").Parse(end).Value);
+
     public static Member Free(string sub, params Interval[] available) => new(sub, available, []);
 
     public static Member Busy(string sub, params Interval[] busy) => new(sub, null, busy);

@@ -12,6 +12,14 @@ public sealed record Member(string Sub, IReadOnlyList<Interval>? AvailablePeriod
     public string Sub { get; init; } = Guard.NotNull(Sub, nameof(Sub));
 
     public IReadOnlyList<Interval> Busy { get; init; } = Guard.NotNull(Busy, nameof(Busy));
+
+    /// <summary>
+    /// <c>null</c> for an ordinary member. Otherwise the member is managed (SPEC §12): on top of the §4
+    /// rules, every slot must lie wholly inside its managed time, the union of these rules' time and
+    /// available periods. Unlike <see cref="AvailablePeriods"/>, nothing here means no time at all
+    /// (<see cref="ManagedAvailability.Nothing"/>), never "no restriction".
+    /// </summary>
+    public ManagedAvailability? Managed { get; init; }
 }
 
 /// <summary>

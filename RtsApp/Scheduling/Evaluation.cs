@@ -93,6 +93,13 @@ internal sealed class Evaluation
         var allowed = member.AvailablePeriods is { Count: > 0 } own
             ? AllowedStarts(queryPeriods, own, duration)
             : periodStarts;
+        if (member.Managed is { } managed && !allowed.IsEmpty)
+        {
+            // §12 on top of §4: the slot must also fit inside one maximal stretch of managed time. The
+            // query periods and the member's own periods still bound it one at a time, as §4 says, so
+            // their intersection with the managed time needs no separate step.
+            allowed = allowed.Intersect(StretchStarts(managed.Within(Hull(queryPeriods)), duration));
+        }
         if (allowed.IsEmpty || member.Busy.Count == 0)
         {
             return allowed;
@@ -102,6 +109,18 @@ internal sealed class Evaluation
         var starts = allowed.Without(removals.AsSpan(0, count));
         ArrayPool<OpenRange>.Shared.Return(removals);
         return starts;
+    }
+
+    /// <summary>From the earliest query period's start to the latest one's end: managed time outside it cannot matter.</summary>
+    private static Interval Hull(IReadOnlyList<Interval> queryPeriods)
+    {
+        var (start, end) = (queryPeriods[0].Start, queryPeriods[0].End);
+        foreach (var period in queryPeriods)
+        {
+            start = period.Start < start ? period.Start : start;
+            end = period.End > end ? period.End : end;
+        }
+        return new Interval(start, end);
     }
 
     /// <summary>A slot must fit inside one query period and one of the member's periods: their pairwise overlaps.</summary>

@@ -44,6 +44,9 @@ internal static class Guard
         return periods;
     }
 
+    public static IReadOnlyList<T> NoNullItems<T>(IReadOnlyList<T>? items, string name) where T : class =>
+        NotNull(items, name).All(item => item is not null) ? items! : throw new ArgumentException("Must not hold null.", name);
+
     public static IReadOnlyList<T> NotEmpty<T>(IReadOnlyList<T>? items, string name) =>
         NotNull(items, name).Count > 0 ? items! : throw new ArgumentException("Must not be empty.", name);
 }

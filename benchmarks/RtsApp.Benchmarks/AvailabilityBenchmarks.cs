@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
 using RtsApp.Scheduling;
 
 namespace RtsApp.Benchmarks;
@@ -46,4 +47,34 @@ public class ScalingBenchmarks
 
     [Benchmark]
     public int Periods() => AvailabilityEngine.Periods(query).Count;
+}
+
+/// <summary>
+/// SPEC §12: the 10 × 300 workload with every member managed by two weekly rules, against the same
+/// workload unmanaged (the baseline of each category). The managed run includes turning the rules
+/// into instants, once per member per question, as a request does. Target: ≤ 1.2× the baseline.
+/// </summary>
+[MemoryDiagnoser]
+[CategoriesColumn]
+[GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
+public class ManagedBenchmarks
+{
+    private readonly AvailabilityQuery unmanaged = Workload.Build(10, 300);
+    private readonly AvailabilityQuery managed = Workload.Build(10, 300, managed: true);
+
+    [Benchmark(Baseline = true), BenchmarkCategory("OverlappingSlots")]
+    public int OverlappingSlots() => AvailabilityEngine.OverlappingSlots(unmanaged).Count;
+
+    [Benchmark, BenchmarkCategory("OverlappingSlots")]
+    public int OverlappingSlotsManaged() => AvailabilityEngine.OverlappingSlots(managed).Count;
+
+    [Benchmark(Baseline = true), BenchmarkCategory("Periods")]
+    public int Periods() => AvailabilityEngine.Periods(unmanaged).Count;
+
+    [Benchmark, BenchmarkCategory("Periods")]
+    public int PeriodsManaged() => AvailabilityEngine.Periods(managed).Count;
+
+    /// <summary>The rules alone: one member's managed time over the 35 days.</summary>
+    [Benchmark, BenchmarkCategory("ManagedTime")]
+    public int ManagedTimeOnly() => Workload.TwoRules.Within(managed.QueryPeriods[0]).Count;
 }
