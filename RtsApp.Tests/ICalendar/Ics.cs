@@ -24,7 +24,7 @@ internal static class Ics
 
     public static Instant Utc(string text) => InstantPattern.ExtendedIso.Parse(text).GetValueOrThrow();
 
-    public static LocalDateTime Local(string text) => LocalDateTimePattern.GeneralIso.Parse(text).GetValueOrThrow();
+    public static LocalDateTime Local(string text) => LocalDateTimePattern.GeneralIso.Parse(text.Length == 16 ? text + ":00" : text).GetValueOrThrow();
 
     public static Instant At(string local, DateTimeZone zone) => zone.AtStrictly(Local(local)).ToInstant();
 
