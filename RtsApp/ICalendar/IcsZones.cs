@@ -27,9 +27,10 @@ internal sealed class IcsZones
         Default = defaultZone;
         foreach (var vtz in vtimezones)
         {
+            // Some producers escape the commas of "(UTC+05:30) Chennai, Kolkata, …" as TEXT; TZID parameters never are.
             if (!vtz.IsBroken && vtz.First("TZID")?.Value.Trim() is { Length: > 0 } id)
             {
-                definitions.TryAdd(id, vtz);
+                definitions.TryAdd(IcsText.Unescape(id), vtz);
             }
         }
     }
