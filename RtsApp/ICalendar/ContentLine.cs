@@ -13,7 +13,7 @@ internal sealed record ContentLine(string Name, IReadOnlyDictionary<string, stri
     public string? Parameter(string name) => Parameters.TryGetValue(name, out var v) ? v : null;
 
     /// <summary>Splits text into unfolded logical lines: a line break (CRLF, LF or CR) followed by one space or tab
-    /// continues the previous line. A leading byte order mark and trailing whitespace are dropped; empty lines are skipped.</summary>
+    /// continues the previous line. A leading byte order mark is dropped; blank lines are skipped.</summary>
     public static IEnumerable<string> Unfold(string text)
     {
         var start = text.Length > 0 && text[0] == '\uFEFF' ? 1 : 0;
@@ -47,7 +47,9 @@ internal sealed record ContentLine(string Name, IReadOnlyDictionary<string, stri
         }
     }
 
-    private static string Trimmed(StringBuilder sb) => sb.ToString().TrimEnd();
+    // Whitespace-only lines are dropped; trailing whitespace is kept, as a TEXT value may end in a space: every other
+    // value's reader trims it.
+    private static string Trimmed(StringBuilder sb) => sb.ToString() is var line && string.IsNullOrWhiteSpace(line) ? "" : line;
 
     /// <summary>Parses one unfolded line, or returns null when it is not a content line (no name, no colon,
     /// an unterminated quoted parameter value).</summary>
