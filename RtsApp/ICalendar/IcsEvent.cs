@@ -156,7 +156,7 @@ internal sealed class IcsEvent
         };
     }
 
-    private static IEnumerable<string> Items(ContentLine line) =>
+    private static string[] Items(ContentLine line) =>
         line.Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     private static IcsDateTime DateTimeOf(ContentLine line) => DateTimeOf(line, line.Value);
