@@ -3,7 +3,8 @@ using RtsApp.Scheduling;
 
 namespace RtsApp.Tests.Scheduling;
 
-/// <summary>The engine stays pure: nothing in RtsApp.Scheduling touches EF Core, ASP.NET Core or the clock.</summary>
+/// <summary>The engine stays pure: nothing in RtsApp.Scheduling touches EF Core, ASP.NET Core or the clock; RtsApp.ICalendar
+/// depends on the BCL and NodaTime only.</summary>
 public class ArchitectureTests
 {
     private static readonly string[] ForbiddenAssemblyPrefixes = ["Microsoft.EntityFrameworkCore", "Microsoft.AspNetCore", "Microsoft.Extensions"];
@@ -73,6 +74,31 @@ public class ArchitectureTests
             .Where(x => ForbiddenTypes.Contains(x.used)
                 || ForbiddenAssemblyPrefixes.Any(p => x.used.Assembly.GetName().Name!.StartsWith(p, StringComparison.Ordinal)))
             .Select(x => $"{x.t.FullName} uses {x.used.FullName}")
+            .Distinct()
+            .ToList();
+
+        offenders.ShouldBeEmpty();
+    }
+
+    private static readonly string[] ICalendarAllowedAssemblies = ["System.Private.CoreLib", "System.Runtime", "System.Collections", "System.Linq",
+        "System.Memory", "System.Text.Encoding.Extensions", "System.Runtime.InteropServices", "NodaTime"];
+
+    [Fact]
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1707", Justification = "Method_Scenario test names")]
+    public void ICalendarTypes_ReferenceOnlyTheBclAndNodaTime()
+    {
+        var ns = typeof(RtsApp.ICalendar.IcsReader).Namespace!;
+        var types = typeof(RtsApp.ICalendar.IcsReader).Assembly.GetTypes()
+            .Where(t => t.Namespace == ns || (t.Namespace?.StartsWith(ns + ".", StringComparison.Ordinal) ?? false)).ToList();
+        types.ShouldNotBeEmpty();
+        var offenders = types
+            .SelectMany(t => SignatureTypes(t).SelectMany(Unwrap).Select(used => (t, used)))
+            .Where(x => ForbiddenTypes.Contains(x.used)
+                || x.used.FullName?.StartsWith("System.Net", StringComparison.Ordinal) == true
+                || x.used.FullName?.StartsWith("System.IO", StringComparison.Ordinal) == true
+                || (x.used.Assembly == typeof(RtsApp.ICalendar.IcsReader).Assembly && x.used.Namespace is { } n && n != ns && !n.StartsWith(ns + ".", StringComparison.Ordinal))
+                || (x.used.Assembly != typeof(RtsApp.ICalendar.IcsReader).Assembly && !ICalendarAllowedAssemblies.Contains(x.used.Assembly.GetName().Name)))
+            .Select(x => $"{x.t.FullName} uses {x.used.FullName} ({x.used.Assembly.GetName().Name})")
             .Distinct()
             .ToList();
 
