@@ -60,14 +60,14 @@ public sealed class GroupValidator : AbstractValidator<GroupRequest>
     public GroupValidator()
     {
         RuleFor(x => x.Members).Cascade(CascadeMode.Stop).Required()
-            .Must(m => m!.Count <= AvailabilityLimits.MaxMembers).WithMessage($"at most {AvailabilityLimits.MaxMembers} members");
+            .Must(m => m?.Count <= AvailabilityLimits.MaxMembers).WithMessage($"at most {AvailabilityLimits.MaxMembers} members");
         RuleForEach(x => x.Members).Present().ChildRules(member =>
         {
             member.RuleFor(m => m.Sub).Required();
-            member.RuleFor(m => m.AvailablePeriods).Must(p => p!.Count <= AvailabilityLimits.MaxPeriods)
+            member.RuleFor(m => m.AvailablePeriods).Must(p => p?.Count <= AvailabilityLimits.MaxPeriods)
                 .When(m => m.AvailablePeriods is not null).WithMessage($"at most {AvailabilityLimits.MaxPeriods} periods");
             member.RuleForEach(m => m.AvailablePeriods).Present().SetValidator(new PeriodValidator());
-            member.RuleFor(m => m.CalendarIds).Must(c => c!.All(id => !string.IsNullOrEmpty(id)))
+            member.RuleFor(m => m.CalendarIds).Must(c => c?.All(id => !string.IsNullOrEmpty(id)) != false)
                 .When(m => m.CalendarIds is not null).WithMessage("must be calendar ids");
         });
         RuleFor(x => x.Required).Must((g, _) => g.RequiredIsValid)
@@ -81,7 +81,7 @@ internal static class SharedRules
     public static void Participants<T>(AbstractValidator<T> v, Func<T, List<GroupRequest>?> participants)
     {
         v.RuleFor(x => participants(x)).Cascade(CascadeMode.Stop).Required()
-            .Must(p => p!.Count <= AvailabilityLimits.MaxGroups).WithMessage($"at most {AvailabilityLimits.MaxGroups} groups")
+            .Must(p => p?.Count <= AvailabilityLimits.MaxGroups).WithMessage($"at most {AvailabilityLimits.MaxGroups} groups")
             .OverridePropertyName("participants");
         v.RuleForEach(x => participants(x)).Present().SetValidator(new GroupValidator()).OverridePropertyName("participants");
     }
@@ -160,7 +160,7 @@ public sealed class SequencedAvailabilityValidator : AbstractValidator<Sequenced
     private SequencedAvailabilityValidator()
     {
         RuleFor(x => x.Sequence).Cascade(CascadeMode.Stop).Required()
-            .Must(s => s!.Count <= AvailabilityLimits.MaxSteps).WithMessage($"at most {AvailabilityLimits.MaxSteps} steps");
+            .Must(s => s?.Count <= AvailabilityLimits.MaxSteps).WithMessage($"at most {AvailabilityLimits.MaxSteps} steps");
         RuleForEach(x => x.Sequence).Present().ChildRules(step =>
         {
             SharedRules.Participants(step, s => s.Participants);

@@ -132,7 +132,7 @@ public static class EventsApi
         var pageNumber = 1;
         if (pageText.Length > 0 && (!int.TryParse(pageText, out pageNumber) || pageNumber < 1 || pageNumber > MaxPage))
             return Fail("page", ApiError.Invalid, $"must be a whole number from 1 to {MaxPage}");
-        var calendarIds = q["calendar_ids[]"].Concat(q["calendar_ids"]).Where(s => !string.IsNullOrEmpty(s)).Select(s => s!).ToList();
+        var calendarIds = q["calendar_ids[]"].Concat(q["calendar_ids"]).OfType<string>().Where(s => s.Length > 0).ToList();
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var calendars = db.Calendars.Where(c => c.ApplicationId == caller.ApplicationId && (caller.AccountId == null || c.AccountId == caller.AccountId));

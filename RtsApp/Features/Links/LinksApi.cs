@@ -29,8 +29,9 @@ public static class LinksApi
         Json<LinkRequest> body, Caller caller, LinksHandler links, PublicUrls urls, HttpRequest http, bool sequencing, CancellationToken ct)
     {
         if (body.Error is { } bad) return bad;
-        var (reply, error) = await links.CreateAsync(caller.ApplicationId, body.Value!, sequencing, urls.Base(http), ct);
-        return error is not null ? error : TypedResults.Ok(reply!);
+        if (body.Value is not { } request) return ApiError.BadBody("the body must be a JSON object");
+        var (reply, error) = await links.CreateAsync(caller.ApplicationId, request, sequencing, urls.Base(http), ct);
+        return reply is not null ? TypedResults.Ok(reply) : error ?? ApiError.BadBody("the link could not be created");
     }
 
     public static async Task<Results<Ok<LinkReply>, ApiError>> GetById(
@@ -52,7 +53,7 @@ public static class LinksApi
         string id, Json<DisableLinkRequest> body, Caller caller, LinksHandler links, PublicUrls urls, HttpRequest http, CancellationToken ct)
     {
         if (body.Error is { } bad) return bad;
-        var (view, error) = await links.DisableAsync(caller.ApplicationId, id, body.Value!.DisplayMessage, urls.Base(http), ct);
-        return error is not null ? error : TypedResults.Ok(new LinkReply(view!));
+        var (view, error) = await links.DisableAsync(caller.ApplicationId, id, body.Value?.DisplayMessage, urls.Base(http), ct);
+        return view is not null ? TypedResults.Ok(new LinkReply(view)) : error ?? ApiError.Field(404, "id", ApiError.NotFound, "no such link");
     }
 }
