@@ -63,7 +63,7 @@ start_postgres() {
 [ -n "${RTS_TEST_POSTGRES:-}" ] || start_postgres
 
 set +e
-dotnet test RtsApp.sln --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log"
+dotnet test RtsApp.sln --logger "console;verbosity=minimal" "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 echo "=== Format check (the house style of .editorconfig)"
 if ! dotnet format RtsApp.sln --verify-no-changes --no-restore >"$log.format" 2>&1; then
@@ -73,14 +73,15 @@ if ! dotnet format RtsApp.sln --verify-no-changes --no-restore >"$log.format" 2>
 fi
 rm -f "$log.format"
 echo "=== The integration tests again, on PostgreSQL"
-RTS_TEST_PROVIDER=Postgres dotnet test RtsApp.sln --no-build --logger "console;verbosity=normal" \
+RTS_TEST_PROVIDER=Postgres dotnet test RtsApp.sln --no-build --logger "console;verbosity=minimal" \
   --filter "FullyQualifiedName!~RtsApp.Tests.Scheduling.&FullyQualifiedName!~RtsApp.Tests.E2E." "$@" 2>&1 | tee -a "$log"
 [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 set -e
 
-# One plain closing line that any CI reads: "N passed, N failed, N skipped" (summed over test projects and passes).
-count() { awk -v k="$1" '$1 == k":" && $2 ~ /^[0-9]+$/ { n += $2 } END { print n + 0 }' "$log"; }
-if grep -qE "^Total tests: +[0-9]+" "$log"; then
+# One plain closing line that any CI reads: "N passed, N failed, N skipped" (summed over test projects and passes,
+# from each run's "Passed!  - Failed: 0, Passed: 536, Skipped: 0, Total: 536" line).
+count() { grep -oE "(Passed|Failed)! +- .*" "$log" | grep -oE "$1: +[0-9]+" | awk '{ n += $2 } END { print n + 0 }'; }
+if grep -qE "(Passed|Failed)! +- " "$log"; then
   echo "tests: $(count Passed) passed, $(count Failed) failed, $(count Skipped) skipped"
 fi
 exit "$status"

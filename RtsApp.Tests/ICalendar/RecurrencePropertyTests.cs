@@ -39,7 +39,7 @@ public class RecurrencePropertyTests
             // The brute force reads whole periods past the window, so BYSETPOS sees each period complete.
             var expected = RecurrenceBruteForce.Starts(rule, dtstart, zone, window.End.InZone(zone).Date.PlusDays(RecurrenceBruteForce.Margin(rule) + 1))
                 .Where(s => s < window.End && (s + Duration.FromMinutes(minutes) > window.Start || (minutes == 0 && s >= window.Start)))
-                .Select(s => InstantPattern.General.Format(s)).ToList();
+                .Select(s => InstantPattern.General.Format(s)).Distinct().ToList(); // a set: two local times shifted onto one instant are one instance
             var result = Ics.Read(text, zone, window);
 
             result.SkippedObjects.ShouldBe(0, context);

@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Hosting;
 using NodaTime;
 using RtsApp.Features.Applications;
@@ -64,6 +65,8 @@ public class RtsAppFactory : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
+        // The app's logs stay out of the test run's console, so a failure stands out there.
+        builder.ConfigureLogging(l => l.ClearProviders());
         foreach (var (k, v) in settings) builder.UseSetting(k, v);
         builder.ConfigureTestServices(s =>
         {
