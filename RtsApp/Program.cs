@@ -12,6 +12,7 @@ builder.WebHost.UseStaticWebAssets();
 if (AppsCommand.IsCli(args))
     builder.Logging.ClearProviders().AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
 
+builder.Services.AddRtsForwardedHeaders();
 builder.Services.AddRtsStore();
 builder.Services.AddRtsApi();
 builder.Services.AddRtsCallbacks();
@@ -25,6 +26,7 @@ app.Services.MigrateRtsStore();
 if (AppsCommand.IsCli(args))
     return await AppsCommand.RunAsync(app.Services, args, Console.Out, Console.Error);
 
+app.UseRtsForwardedHeaders();
 if (!app.Environment.IsDevelopment())
     app.UseExceptionHandler("/error", createScopeForErrors: true);
 app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);

@@ -1,4 +1,6 @@
+using System.Net;
 using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Builder;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
@@ -50,7 +52,29 @@ public class RtsAppFactory : WebApplicationFactory<Program>
     {
         builder.UseEnvironment("Testing");
         foreach (var (k, v) in settings) builder.UseSetting(k, v);
-        builder.ConfigureTestServices(s => s.AddSingleton<IClock>(Clock));
+        builder.ConfigureTestServices(s =>
+        {
+            s.AddSingleton<IClock>(Clock);
+            s.AddSingleton<IStartupFilter, RemoteAddressFromHeader>();
+        });
+    }
+
+    /// <summary>The in-memory server has no client address; a test names one in this header, as the connection's
+    /// address (what Kestrel would see), before the app's own pipeline runs.</summary>
+    public const string RemoteAddressHeader = "X-Test-Remote-Address";
+
+    private sealed class RemoteAddressFromHeader : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.Use((http, nextMiddleware) =>
+            {
+                if (http.Request.Headers.TryGetValue(RemoteAddressHeader, out var value) && IPAddress.TryParse(value, out var address))
+                    http.Connection.RemoteIpAddress = address;
+                return nextMiddleware(http);
+            });
+            next(app);
+        };
     }
 
     public RtsDbContext Db() => Services.GetRequiredService<IDbContextFactory<RtsDbContext>>().CreateDbContext();
