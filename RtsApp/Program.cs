@@ -27,6 +27,7 @@ if (AppsCommand.IsCli(args))
     return await AppsCommand.RunAsync(app.Services, args, Console.Out, Console.Error);
 
 app.UseRtsForwardedHeaders();
+app.UseRtsSecurityHeaders();
 if (!app.Environment.IsDevelopment())
     app.UseExceptionHandler("/error", createScopeForErrors: true);
 app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
