@@ -16,6 +16,7 @@ builder.WebHost.UseStaticWebAssets(); // the build's static assets in every envi
 if (AppsCommand.IsCli(args))
     builder.Logging.ClearProviders().AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
 
+builder.Services.AddRtsForwardedHeaders();
 builder.Services.AddRtsStore();
 builder.Services.AddRtsApi();
 builder.Services.AddRtsApplications();
@@ -33,6 +34,8 @@ app.Services.MigrateRtsStore();
 if (AppsCommand.IsCli(args))
     return await AppsCommand.RunAsync(app.Services, args, Console.Out, Console.Error);
 
+app.UseRtsForwardedHeaders();
+app.UseRtsSecurityHeaders(LinkUrls.PathPrefix);
 if (!app.Environment.IsDevelopment())
     app.UseExceptionHandler("/error", createScopeForErrors: true);
 app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);

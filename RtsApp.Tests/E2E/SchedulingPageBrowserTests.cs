@@ -25,6 +25,33 @@ public sealed class SchedulingPageBrowserTests(LiveApp app)
         serious.ShouldBeEmpty();
     }
 
+    /// <summary>Under the Content-Security-Policy (script-src 'self', no inline script or style) the page's own script
+    /// still runs — it moves a first visit to the browser's zone — and the browser reports no violation, neither as a
+    /// securitypolicyviolation event nor on the console, through choosing and booking a time.</summary>
+    [Fact]
+    public async Task Page_WithJavaScript_ReportsNoContentSecurityPolicyViolation()
+    {
+        var link = await LinkAsync();
+        await SchedulingLinks.StripRedirectsAsync(app.Factory, link);
+        var page = await app.NewPageAsync(timeZone: "America/New_York");
+        var console = new List<string>();
+        page.Console += (_, message) => { if (message.Type is "error" or "warning") console.Add(message.Text); };
+        await page.AddInitScriptAsync("""
+            window.__cspViolations = [];
+            document.addEventListener('securitypolicyviolation', e => window.__cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));
+            """);
+
+        await page.GotoAsync(link.Path);
+        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("tz=America%2FNew_York"));
+        await Expect(page.Locator("h1")).ToHaveTextAsync(SchedulingLinks.Summary);
+        await page.Locator(SchedulingPageObject.Slot).First.ClickAsync();
+        await page.Locator(SchedulingPageObject.ConfirmButton).ClickAsync();
+        await Expect(page.Locator(SchedulingPageObject.BookedHeadingSelector)).ToBeVisibleAsync();
+
+        (await page.EvaluateAsync<string[]>("window.__cspViolations")).ShouldBeEmpty();
+        console.Where(m => m.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase)).ShouldBeEmpty();
+    }
+
     [Theory]
     [InlineData(375)]
     [InlineData(1280)]

@@ -1,4 +1,6 @@
+using System.Net;
 using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Builder;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
@@ -73,7 +75,26 @@ public class RtsAppFactory : WebApplicationFactory<Program>
             s.AddSingleton<IClock>(clock);
             // Requests run on the calling test's execution context, so they see the test's own clock.
             s.Configure<TestServerOptions>(o => o.PreserveExecutionContext = true);
+            s.AddSingleton<IStartupFilter, RemoteAddressFromHeader>();
         });
+    }
+
+    /// <summary>The in-memory server has no client address; a test names one in this header, as the connection's
+    /// address (what Kestrel would see), before the app's own pipeline runs.</summary>
+    public const string RemoteAddressHeader = "X-Test-Remote-Address";
+
+    private sealed class RemoteAddressFromHeader : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.Use((http, nextMiddleware) =>
+            {
+                if (http.Request.Headers.TryGetValue(RemoteAddressHeader, out var value) && IPAddress.TryParse(value, out var address))
+                    http.Connection.RemoteIpAddress = address;
+                return nextMiddleware(http);
+            });
+            next(app);
+        };
     }
 
     /// <summary>Builds and starts the host outside any test clock: hosted services (the callback worker) capture the

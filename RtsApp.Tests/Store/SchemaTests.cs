@@ -106,6 +106,20 @@ public sealed class SchemaTests : IDisposable
         ev.Start.ShouldBe(Instant.FromUnixTimeTicks(17745840000000000));
     }
 
+    [Fact]
+    public void Upgrade_ToSignInThrottles_KeepsTheAdminPassword()
+    {
+        using var db = Context();
+        var migrator = db.GetService<IMigrator>();
+        migrator.Migrate("20261122000000_AdminCredentials");
+        db.Database.ExecuteSqlRaw("""
+            INSERT INTO "admin_credentials" ("Id", "PasswordHash", "FailedAttempts", "LockedUntil", "UpdatedAt") VALUES ('admin', 'kept-hash', 3, NULL, 0);
+            """);
+        migrator.Migrate();
+        db.AdminCredentials.Single().PasswordHash.ShouldBe("kept-hash");
+        db.AdminSignInThrottles.ShouldBeEmpty();
+    }
+
     public void Dispose()
     {
         foreach (var database in databases) database.Dispose();

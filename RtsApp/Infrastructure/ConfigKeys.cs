@@ -14,4 +14,6 @@ public static class ConfigKeys
     public const string CallbackPollInterval = "Rts:Callbacks:PollInterval";
     public const string CallbackLeaseDuration = "Rts:Callbacks:LeaseDuration";
     public const string AdminPassword = "Rts:Admin:Password";
+    /// <summary>A section: <c>Enabled</c>, <c>KnownProxies</c>, <c>KnownNetworks</c> (<see cref="ForwardedHeadersSettings"/>).</summary>
+    public const string ForwardedHeaders = "Rts:ForwardedHeaders";
 }

@@ -165,8 +165,8 @@ public static class CallbackStatuses
     public const string Failed = "failed";
 }
 
-/// <summary>The admin dashboard's one sign-in (SPEC §10): the password only as a hash, and the failed-attempt count and
-/// lockout kept here rather than in memory, so that every process behind a load balancer enforces the same lockout.</summary>
+/// <summary>The admin dashboard's one sign-in (SPEC §10): the password only as a hash. The sign-in limits are in
+/// <see cref="AdminSignInThrottle"/>.</summary>
 public sealed class AdminCredential
 {
     /// <summary>There is one row; its id is <see cref="SingleId"/>.</summary>
@@ -175,7 +175,20 @@ public sealed class AdminCredential
     public required string Id { get; set; }
     /// <summary>ASP.NET Core Identity's <c>PasswordHasher</c> format (PBKDF2 with a random salt).</summary>
     public required string PasswordHash { get; set; }
+    /// <summary>No longer used (the one global lockout, replaced by <see cref="AdminSignInThrottle"/>); the column stays so
+    /// that the schema only grows and older processes keep working during a rolling upgrade.</summary>
     public int FailedAttempts { get; set; }
+    /// <summary>No longer used, like <see cref="FailedAttempts"/>.</summary>
     public Instant? LockedUntil { get; set; }
     public Instant UpdatedAt { get; set; }
+}
+
+/// <summary>One fixed window of admin sign-in attempts for one <see cref="Key"/> (a client, or the global backstop):
+/// <see cref="Attempts"/> counts the attempts let through since <see cref="WindowStart"/>. Counted in the database by
+/// single conditional statements, so concurrent attempts on any number of processes cannot exceed the limit.</summary>
+public sealed class AdminSignInThrottle
+{
+    public required string Key { get; set; }
+    public Instant WindowStart { get; set; }
+    public int Attempts { get; set; }
 }

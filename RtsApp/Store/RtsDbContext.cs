@@ -15,15 +15,17 @@ public sealed class RtsDbContext(DbContextOptions<RtsDbContext> options) : DbCon
     public DbSet<LinkEventClaim> LinkEventClaims => Set<LinkEventClaim>();
     public DbSet<CallbackDelivery> CallbackDeliveries => Set<CallbackDelivery>();
     public DbSet<AdminCredential> AdminCredentials => Set<AdminCredential>();
+    public DbSet<AdminSignInThrottle> AdminSignInThrottles => Set<AdminSignInThrottle>();
 
-    protected override void ConfigureConventions(ModelConfigurationBuilder builder)
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
-        NodaTimeConverters.Apply(builder);
-        builder.Properties<string>().HaveMaxLength(256);
+        NodaTimeConverters.Apply(configurationBuilder);
+        configurationBuilder.Properties<string>().HaveMaxLength(256);
     }
 
-    protected override void OnModelCreating(ModelBuilder b)
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
+        var b = modelBuilder;
         b.Entity<ApiApplication>(e =>
         {
             e.ToTable("applications");
@@ -101,6 +103,11 @@ public sealed class RtsDbContext(DbContextOptions<RtsDbContext> options) : DbCon
             e.ToTable("admin_credentials");
             e.HasKey(x => x.Id);
             e.Property(x => x.PasswordHash).HasMaxLength(1024);
+        });
+        b.Entity<AdminSignInThrottle>(e =>
+        {
+            e.ToTable("admin_sign_in_throttles");
+            e.HasKey(x => x.Key);
         });
         b.Entity<DataProtectionKey>(e =>
         {

@@ -46,6 +46,7 @@ public sealed class CallbackRestartTests
     [Theory]
     [InlineData("http://127.0.0.1:{0}/callback")]
     [InlineData("http://localhost:{0}/callback")]
+    [InlineData("http://{1}:{0}/callback")] // the machine's own host name resolves to its interface addresses
     public async Task Delivery_ToThisMachine_RefusedOutsideDevelopment(string template)
     {
         await using var receiver = await CallbackReceiver.StartAsync();
@@ -53,7 +54,7 @@ public sealed class CallbackRestartTests
         using var app = RtsAppFactory.With(CallbackTestApp.Settings(allowPrivateNetworks: false));
         var created = await app.CreateApplicationAsync();
 
-        var url = string.Format(System.Globalization.CultureInfo.InvariantCulture, template, port);
+        var url = string.Format(System.Globalization.CultureInfo.InvariantCulture, template, port, System.Net.Dns.GetHostName());
         var delivery = await app.EnqueueAsync(await app.ApplicationIdAsync(created.ClientId), url, new { Refused = true });
 
         var attempted = await app.DeliveryWhenAsync(delivery.Id, d => d.Attempts == 1, "attempted");
@@ -72,11 +73,28 @@ public sealed class CallbackRestartTests
 
         using var strict = new HttpClient(CallbackSender.CreateHandler(new CallbackOptions { AllowPrivateNetworks = false }));
         var refused = await Should.ThrowAsync<HttpRequestException>(() => strict.PostAsync(byName, null));
-        refused.InnerException!.Message.ShouldContain("refused: localhost resolves only to loopback or private-network addresses");
+        refused.InnerException!.Message.ShouldContain("refused: localhost resolves only to loopback, private-network or other non-public addresses");
         receiver.Received.ShouldBeEmpty();
 
         using var allowed = new HttpClient(CallbackSender.CreateHandler(new CallbackOptions { AllowPrivateNetworks = true }));
         (await allowed.PostAsync(byName, null)).IsSuccessStatusCode.ShouldBeTrue();
         receiver.Received.Count.ShouldBe(1);
+    }
+
+    /// <summary>A callback to the machine's own host name: whatever its interface addresses are, every one is checked,
+    /// and only an approved one would be connected to — the receiver on loopback is never reached.</summary>
+    [Fact]
+    public async Task Handler_MachinesOwnHostName_RefusedUnlessAllowed()
+    {
+        await using var receiver = await CallbackReceiver.StartAsync();
+        var host = System.Net.Dns.GetHostName();
+        var byName = receiver.Url.Replace("127.0.0.1", host, StringComparison.Ordinal);
+        var addresses = await System.Net.Dns.GetHostAddressesAsync(host);
+
+        using var strict = new HttpClient(CallbackSender.CreateHandler(new CallbackOptions { AllowPrivateNetworks = false }));
+        var refused = await Should.ThrowAsync<HttpRequestException>(() => strict.PostAsync(byName, null));
+        if (addresses.All(RtsApp.Infrastructure.Network.PublicAddressGuard.IsRefused))
+            refused.InnerException!.Message.ShouldContain($"refused: {host} resolves only to");
+        receiver.Received.ShouldBeEmpty();
     }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.EntityFrameworkCore;
 using NodaTime;
 using RtsApp.Features.Callbacks;
@@ -73,15 +74,19 @@ public sealed class AdminQueries(IDbContextFactory<RtsDbContext> dbFactory, Link
             await db.Applications.CountAsync(ct), await db.Accounts.CountAsync(ct));
     }
 
-    /// <summary>Newest first, filtered by status and application, searched by summary (any case) or id.</summary>
+    /// <summary>Newest first, filtered by status and application, searched by summary (any case) or id. The filter's
+    /// values come from a URL: unknown or malformed ones are ignored (<see cref="AdminInput"/>).</summary>
+    [SuppressMessage("Globalization", "CA1304:Specify CultureInfo", Justification = "Translated to SQL lower(); no .NET culture applies.")]
+    [SuppressMessage("Globalization", "CA1311:Specify a culture or use an invariant version", Justification = "Translated to SQL lower().")]
+    [SuppressMessage("Performance", "CA1862:Use the 'StringComparison' method overloads", Justification = "Not translatable to SQL.")]
     public async Task<Paged<LinkRow>> LinksAsync(LinkFilter filter, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var now = clock.GetCurrentInstant();
         IQueryable<SchedulingLink> query = db.Links.AsNoTracking();
         if (filter.Status is { Length: > 0 } status && Statuses.Contains(status)) query = query.WhereStatus(status, now);
-        if (filter.ApplicationId is { Length: > 0 } app) query = query.Where(l => l.ApplicationId == app);
-        if (filter.Search?.Trim() is { Length: > 0 } search)
+        if (filter.ApplicationId is { } app && AdminInput.IsPlausibleId(app)) query = query.Where(l => l.ApplicationId == app);
+        if (AdminInput.Text(filter.Search) is { } search)
         {
             var lower = search.ToLowerInvariant();
             // Translated to SQL lower(): the database's own case folding, the same on every node.
@@ -101,6 +106,7 @@ public sealed class AdminQueries(IDbContextFactory<RtsDbContext> dbFactory, Link
 
     public async Task<LinkDetailView?> LinkAsync(string id, string baseUrl, CancellationToken ct)
     {
+        if (!AdminInput.IsPlausibleId(id)) return null;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var link = await db.Links.AsNoTracking().FirstOrDefaultAsync(l => l.Id == id, ct);
         if (link is null) return null;
@@ -112,8 +118,9 @@ public sealed class AdminQueries(IDbContextFactory<RtsDbContext> dbFactory, Link
 
     public async Task<Paged<AccountRow>> AccountsAsync(string? applicationId, int page, CancellationToken ct)
     {
+        if (!AdminInput.IsPlausibleId(applicationId)) applicationId = null;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var query = db.Accounts.AsNoTracking().Where(a => applicationId == null || applicationId == "" || a.ApplicationId == applicationId);
+        var query = db.Accounts.AsNoTracking().Where(a => applicationId == null || a.ApplicationId == applicationId);
         var total = await query.CountAsync(ct);
         page = Math.Clamp(page, 1, Math.Max(1, (total + PageSize - 1) / PageSize));
         var accounts = await query.OrderByDescending(a => a.CreatedAt).ThenBy(a => a.Id).Skip((page - 1) * PageSize).Take(PageSize).ToListAsync(ct);
@@ -127,6 +134,7 @@ public sealed class AdminQueries(IDbContextFactory<RtsDbContext> dbFactory, Link
     /// <summary>The account and, for each of its calendars, the events not yet over within <see cref="AgendaWindow"/>.</summary>
     public async Task<AccountDetailView?> AccountAsync(string id, CancellationToken ct)
     {
+        if (!AdminInput.IsPlausibleId(id)) return null;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var account = await db.Accounts.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id, ct);
         if (account is null) return null;

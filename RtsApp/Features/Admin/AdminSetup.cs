@@ -48,14 +48,35 @@ public static class AdminSetup
         return app;
     }
 
-    /// <summary>Signs the admin in with a session cookie (sliding, <see cref="SessionIdle"/>).</summary>
-    public static Task SignInAsync(HttpContext http) =>
-        http.SignInAsync(Scheme, new ClaimsPrincipal(new ClaimsIdentity([new Claim(AdminClaim, "admin")], Scheme)));
+    /// <summary>Signs the admin in with a session cookie (sliding, <see cref="SessionIdle"/>) and redirects to
+    /// <see cref="SafeReturnUrl"/>(<paramref name="returnUrl"/>). The redirect is set on the sign-in itself: on the sign-in
+    /// path the cookie handler would otherwise redirect to the raw <c>ReturnUrl</c> query value (any local path, and
+    /// un-encoded, which Kestrel refuses in a header).</summary>
+    public static async Task SignInAsync(HttpContext http, string? returnUrl)
+    {
+        var target = SafeReturnUrl(returnUrl);
+        await http.SignInAsync(Scheme, new ClaimsPrincipal(new ClaimsIdentity([new Claim(AdminClaim, "admin")], Scheme)),
+            new AuthenticationProperties { RedirectUri = target });
+        http.Response.Redirect(target);
+    }
 
-    /// <summary>Where to go after signing in: a local /admin path only, so the parameter cannot send anyone elsewhere.</summary>
-    public static string SafeReturnUrl(string? returnUrl) =>
-        returnUrl is { Length: > 0 } r && r.StartsWith(Prefix, StringComparison.Ordinal) && !r.StartsWith("//", StringComparison.Ordinal)
-            && !r.Contains('\\') && (r.Length == Prefix.Length || r[Prefix.Length] is '/' or '?') ? r : Prefix;
+    /// <summary>Where to go after signing in: a local /admin path only, so the parameter cannot send anyone elsewhere.
+    /// The path is resolved as a browser would (dot segments, backslashes refused) and returned percent-encoded, ASCII
+    /// only, so it is always a valid Location header; anything else means <see cref="Prefix"/>.</summary>
+    public static string SafeReturnUrl(string? returnUrl)
+    {
+        if (returnUrl is not { Length: > 0 and <= 2048 } r || r[0] != '/' || r.StartsWith("//", StringComparison.Ordinal)
+            || r.Any(c => c == '\\' || char.IsControl(c) || char.IsWhiteSpace(c)))
+            return Prefix;
+        if (!Uri.TryCreate(LocalOrigin, r, out var uri) || uri.Authority != LocalOrigin.Authority) return Prefix;
+        var path = uri.AbsolutePath;
+        if (path != Prefix && !path.StartsWith(Prefix + "/", StringComparison.Ordinal)) return Prefix;
+        var safe = uri.PathAndQuery;
+        return safe.All(c => c is > ' ' and < (char)127) ? safe : Prefix;
+    }
+
+    /// <summary>Stands for this site while a return URL is resolved; never sent anywhere.</summary>
+    private static readonly Uri LocalOrigin = new("http://rts.invalid");
 
     private static async Task<IResult> SignOutAsync(HttpContext http, IAntiforgery antiforgery)
     {

@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using NodaTime;
@@ -6,22 +8,46 @@ using RtsApp.Store;
 
 namespace RtsApp.Features.Admin;
 
-/// <summary>The outcome of a sign-in attempt; <see cref="LockedUntil"/> is set while sign-in is locked.</summary>
-public sealed record AdminSignInResult(bool Succeeded, Instant? LockedUntil)
+/// <summary>The outcome of a sign-in attempt. <see cref="PasswordChecked"/> is false when the attempt was refused
+/// before the password was looked at; <see cref="LockedUntil"/> is set while this client (or everyone) is refused.</summary>
+public sealed record AdminSignInResult(bool Succeeded, bool PasswordChecked, Instant? LockedUntil)
 {
     public bool IsLockedOut => LockedUntil is not null;
 }
 
 /// <summary>Checks the admin password (SPEC §10). The password is kept only as a PBKDF2 hash
-/// (<see cref="PasswordHasher{TUser}"/>), and the failure count and lockout live in the database, so that several
-/// processes on one database lock out together and a restart does not reset a lockout.</summary>
+/// (<see cref="PasswordHasher{TUser}"/>). Guessing is limited twice, in the database (<see cref="AdminSignInThrottle"/>),
+/// so that every process on it enforces the same limits and a restart resets nothing: each client (its address, see
+/// <see cref="ClientKey"/>) may try <see cref="MaxFailures"/> wrong passwords, then is refused for
+/// <see cref="LockoutDuration"/>; and all clients together may try <see cref="GlobalMaxFailures"/> wrong passwords per
+/// <see cref="GlobalWindow"/>, beyond which everyone is refused until that window ends — a distributed guesser is slowed
+/// down, and the right password works again a minute after the guessing stops. An attempt takes its place in both
+/// counts before the password is checked, by one conditional UPDATE each, so concurrent attempts cannot exceed them.</summary>
 public sealed class AdminSignIn(IDbContextFactory<RtsDbContext> dbFactory, IClock clock)
 {
-    /// <summary>This many wrong passwords in a row lock sign-in for <see cref="LockoutDuration"/>.</summary>
+    /// <summary>This many wrong passwords from one client lock that client out for <see cref="LockoutDuration"/>.</summary>
     public const int MaxFailures = 5;
     public static readonly Duration LockoutDuration = Duration.FromMinutes(5);
+    /// <summary>This many wrong passwords from all clients within <see cref="GlobalWindow"/> refuse everyone until the
+    /// window ends.</summary>
+    public const int GlobalMaxFailures = 60;
+    public static readonly Duration GlobalWindow = Duration.FromMinutes(1);
+    /// <summary>The <see cref="AdminSignInThrottle"/> row of the global count (client keys start with <c>ip:</c>).</summary>
+    public const string GlobalKey = "*";
 
     private static readonly PasswordHasher<AdminCredential> Hasher = new();
+
+    /// <summary>Which count a request's attempts fall into: its IPv4 address, or the /64 network of its IPv6 address (one
+    /// host usually has a whole /64). Behind a proxy this is the forwarded address (<c>Rts:ForwardedHeaders</c>).</summary>
+    public static string ClientKey(IPAddress? address)
+    {
+        if (address is null) return "ip:unknown";
+        if (address.IsIPv4MappedToIPv6) address = address.MapToIPv4();
+        if (address.AddressFamily != AddressFamily.InterNetworkV6) return "ip:" + address;
+        var bytes = address.GetAddressBytes();
+        bytes.AsSpan(8).Clear();
+        return $"ip:{new IPAddress(bytes)}/64";
+    }
 
     /// <summary>Makes sure a password hash is stored. With <paramref name="configured"/> set, its hash is stored (replacing
     /// the stored one when the configured value changed). Unset, a strong password is generated the first time and
@@ -46,27 +72,62 @@ public sealed class AdminSignIn(IDbContextFactory<RtsDbContext> dbFactory, ICloc
         return await SaveUnlessRacedAsync(db, ct) ? generated : null;
     }
 
-    /// <summary>Checks a password, counting failures; while locked out even the right password is refused.</summary>
-    public async Task<AdminSignInResult> CheckAsync(string? password, CancellationToken ct = default)
+    /// <summary>Checks a password from <paramref name="client"/> (a <see cref="ClientKey"/>), within the limits; while
+    /// the client or everyone is locked out even the right password is refused, unchecked.</summary>
+    public async Task<AdminSignInResult> CheckAsync(string? password, string? client = null, CancellationToken ct = default)
     {
+        client ??= ClientKey(null);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var now = clock.GetCurrentInstant();
         var row = await db.AdminCredentials.AsNoTracking().FirstOrDefaultAsync(c => c.Id == AdminCredential.SingleId, ct);
-        if (row is null) return new AdminSignInResult(false, null);
-        if (row.LockedUntil > now) return new AdminSignInResult(false, row.LockedUntil);
-        var single = db.AdminCredentials.Where(c => c.Id == AdminCredential.SingleId);
+        if (row is null) return new AdminSignInResult(false, false, null);
+
+        if (!await TryTakeAsync(db, client, MaxFailures, LockoutDuration, now, ct))
+            return new AdminSignInResult(false, false, await WindowEndAsync(db, client, LockoutDuration, ct));
+        if (!await TryTakeAsync(db, GlobalKey, GlobalMaxFailures, GlobalWindow, now, ct))
+        {
+            await GiveBackAsync(db, client, ct);
+            return new AdminSignInResult(false, false, await WindowEndAsync(db, GlobalKey, GlobalWindow, ct));
+        }
+
         if (!string.IsNullOrEmpty(password) && password.Length <= 1024 && Verify(row, password))
         {
-            if (row.FailedAttempts > 0) await single.ExecuteUpdateAsync(s => s.SetProperty(c => c.FailedAttempts, 0), ct);
-            return new AdminSignInResult(true, null);
+            await db.AdminSignInThrottles.Where(t => t.Key == client).ExecuteUpdateAsync(s => s.SetProperty(t => t.Attempts, 0), ct);
+            await GiveBackAsync(db, GlobalKey, ct); // the global count is of wrong passwords
+            return new AdminSignInResult(true, true, null);
         }
-        // Counted in the database with single statements, so concurrent attempts on several processes all count.
-        await single.ExecuteUpdateAsync(s => s.SetProperty(c => c.FailedAttempts, c => c.FailedAttempts + 1), ct);
-        Instant? until = now + LockoutDuration;
-        var locked = await single.Where(c => c.FailedAttempts >= MaxFailures)
-            .ExecuteUpdateAsync(s => s.SetProperty(c => c.LockedUntil, until).SetProperty(c => c.FailedAttempts, 0), ct);
-        return new AdminSignInResult(false, locked == 1 ? until : null);
+        // The failure that uses up the client's allowance restarts its window: the lockout lasts LockoutDuration from now.
+        var cutoff = now - LockoutDuration;
+        var locked = await db.AdminSignInThrottles.Where(t => t.Key == client && t.Attempts >= MaxFailures && t.WindowStart > cutoff)
+            .ExecuteUpdateAsync(s => s.SetProperty(t => t.WindowStart, now), ct);
+        return new AdminSignInResult(false, true, locked > 0 ? now + LockoutDuration : null);
     }
+
+    /// <summary>Counts one attempt in <paramref name="key"/>'s window, starting a new window when the last one is over;
+    /// false (nothing counted) when the window already holds <paramref name="limit"/> attempts. One statement, so
+    /// concurrent attempts on any process are counted one after the other.</summary>
+    private static async Task<bool> TryTakeAsync(RtsDbContext db, string key, int limit, Duration window, Instant now, CancellationToken ct)
+    {
+        var cutoff = now - window;
+        for (var tries = 0; ; tries++)
+        {
+            var taken = await db.AdminSignInThrottles.Where(t => t.Key == key && (t.WindowStart <= cutoff || t.Attempts < limit))
+                .ExecuteUpdateAsync(s => s
+                    .SetProperty(t => t.Attempts, t => t.WindowStart <= cutoff ? 1 : t.Attempts + 1)
+                    .SetProperty(t => t.WindowStart, t => t.WindowStart <= cutoff ? now : t.WindowStart), ct);
+            if (taken > 0 || tries > 0) return taken > 0;
+            // First attempt for this key: create its row (window long over), unless a concurrent attempt just did, and
+            // count again. Same statement on SQLite and PostgreSQL.
+            await db.Database.ExecuteSqlAsync(
+                $"""INSERT INTO "admin_sign_in_throttles" ("Key", "WindowStart", "Attempts") VALUES ({key}, {0L}, {0}) ON CONFLICT ("Key") DO NOTHING""", ct);
+        }
+    }
+
+    private static Task<int> GiveBackAsync(RtsDbContext db, string key, CancellationToken ct) =>
+        db.AdminSignInThrottles.Where(t => t.Key == key && t.Attempts > 0).ExecuteUpdateAsync(s => s.SetProperty(t => t.Attempts, t => t.Attempts - 1), ct);
+
+    private static async Task<Instant?> WindowEndAsync(RtsDbContext db, string key, Duration window, CancellationToken ct) =>
+        await db.AdminSignInThrottles.AsNoTracking().Where(t => t.Key == key).Select(t => (Instant?)t.WindowStart).FirstOrDefaultAsync(ct) + window;
 
     private static AdminCredential New(string password, Instant now)
     {
