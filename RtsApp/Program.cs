@@ -9,6 +9,7 @@ using RtsApp.Features.Calendars;
 using RtsApp.Features.Callbacks;
 using RtsApp.Features.Links;
 using RtsApp.Infrastructure;
+using RtsApp.Infrastructure.Telemetry;
 using RtsApp.Store;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -16,6 +17,7 @@ builder.WebHost.UseStaticWebAssets(); // the build's static assets in every envi
 if (AppsCommand.IsCli(args))
     builder.Logging.ClearProviders().AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
 
+builder.Services.AddRtsTelemetry(); // first: its export starts before and stops after the workers
 builder.Services.AddRtsStore();
 builder.Services.AddRtsApi();
 builder.Services.AddRtsApplications();
