@@ -1,14 +1,9 @@
 using RtsApp.Cli;
 using RtsApp.Components;
-using RtsApp.Features.Accounts;
-using RtsApp.Features.Admin;
-using RtsApp.Features.Applications;
-using RtsApp.Features.Availability;
-using RtsApp.Features.Booking;
-using RtsApp.Features.Calendars;
-using RtsApp.Features.Callbacks;
+using RtsApp.Features;
 using RtsApp.Features.Links;
 using RtsApp.Infrastructure;
+using RtsApp.Infrastructure.Telemetry;
 using RtsApp.Store;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -16,14 +11,11 @@ builder.WebHost.UseStaticWebAssets(); // the build's static assets in every envi
 if (AppsCommand.IsCli(args))
     builder.Logging.ClearProviders().AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
 
-builder.Services.AddRtsForwardedHeaders();
+builder.Services.AddRtsTelemetry(); // first: its export starts before and stops after the workers
 builder.Services.AddRtsStore();
 builder.Services.AddRtsApi();
-builder.Services.AddRtsApplications();
-builder.Services.AddRtsLinks();
-builder.Services.AddRtsBooking();
-builder.Services.AddRtsCallbacks();
-builder.Services.AddRtsAdmin();
+builder.Services.AddRtsForwardedHeaders();
+builder.Services.AddRtsFeatures();
 builder.Services.AddRazorComponents();
 builder.Services.AddRtsOpenApi();
 builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
@@ -48,14 +40,8 @@ app.UseAntiforgery();
 app.MapStaticAssets();
 app.MapHealthChecks("/healthz");
 app.MapOpenApi();
-var api = app.MapRtsApiGroup();
-api.MapAccountsApi();
-api.MapCalendarsApi();
-api.MapEventsApi();
-api.MapAvailabilityApi();
-api.MapLinksApi();
-app.MapSchedulingPage();
-app.MapRtsAdmin();
+app.MapRtsApiGroup().MapRtsFeaturesApi();
+app.MapRtsFeaturePages();
 app.MapRazorComponents<App>();
 
 app.Run();

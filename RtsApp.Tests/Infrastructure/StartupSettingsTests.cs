@@ -24,7 +24,8 @@ public sealed class StartupSettingsTests
     {
         using var factory = RtsAppFactory.With(new Dictionary<string, string?>
         {
-            [ConfigKeys.RateLimitPerSecond] = "0", [ConfigKeys.PublicBaseUrl] = "https://rts.example.com",
+            [ConfigKeys.RateLimitPerSecond] = "0",
+            [ConfigKeys.PublicBaseUrl] = "https://rts.example.com",
         });
         (await factory.CreateClient().GetAsync("/healthz")).IsSuccessStatusCode.ShouldBeTrue();
     }

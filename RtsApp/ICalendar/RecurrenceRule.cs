@@ -48,8 +48,13 @@ internal sealed class RecurrenceRule
 
     private static readonly Dictionary<string, IsoDayOfWeek> Days = new(StringComparer.Ordinal)
     {
-        ["MO"] = IsoDayOfWeek.Monday, ["TU"] = IsoDayOfWeek.Tuesday, ["WE"] = IsoDayOfWeek.Wednesday, ["TH"] = IsoDayOfWeek.Thursday,
-        ["FR"] = IsoDayOfWeek.Friday, ["SA"] = IsoDayOfWeek.Saturday, ["SU"] = IsoDayOfWeek.Sunday,
+        ["MO"] = IsoDayOfWeek.Monday,
+        ["TU"] = IsoDayOfWeek.Tuesday,
+        ["WE"] = IsoDayOfWeek.Wednesday,
+        ["TH"] = IsoDayOfWeek.Thursday,
+        ["FR"] = IsoDayOfWeek.Friday,
+        ["SA"] = IsoDayOfWeek.Saturday,
+        ["SU"] = IsoDayOfWeek.Sunday,
     };
 
     /// <summary>Parses a RECUR value; throws <see cref="IcsFormatException"/> when it is malformed or uses
@@ -268,91 +273,91 @@ internal sealed class RecurrenceRule
         switch (Frequency)
         {
             case Frequency.Yearly:
-            {
-                var year = start.Year + step;
-                if (year > 9999)
                 {
-                    periodStart = LocalDateTime.MaxIsoValue;
-                    return result;
-                }
-                var y = (int)year;
-                if (ByWeekNo.Count > 0)
-                {
-                    var rule = WeekRule;
-                    var first = rule.GetLocalDate(y, 1, WeekStart);
-                    var weeks = rule.GetWeeksInWeekYear(y);
-                    periodStart = first.AtMidnight();
-                    foreach (var week in ByWeekNo.Select(w => w > 0 ? w : weeks + w + 1).Where(w => w >= 1 && w <= weeks).Distinct().Order())
+                    var year = start.Year + step;
+                    if (year > 9999)
                     {
-                        AddDays(result, first.PlusWeeks(week - 1), 7, times, DayScope.Year, start);
+                        periodStart = LocalDateTime.MaxIsoValue;
+                        return result;
+                    }
+                    var y = (int)year;
+                    if (ByWeekNo.Count > 0)
+                    {
+                        var rule = WeekRule;
+                        var first = rule.GetLocalDate(y, 1, WeekStart);
+                        var weeks = rule.GetWeeksInWeekYear(y);
+                        periodStart = first.AtMidnight();
+                        foreach (var week in ByWeekNo.Select(w => w > 0 ? w : weeks + w + 1).Where(w => w >= 1 && w <= weeks).Distinct().Order())
+                        {
+                            AddDays(result, first.PlusWeeks(week - 1), 7, times, DayScope.Year, start);
+                        }
+                        return result;
+                    }
+                    periodStart = new LocalDate(y, 1, 1).AtMidnight();
+                    var months = ByMonth.Count > 0 ? ByMonth : Enumerable.Range(1, 12);
+                    foreach (var month in months)
+                    {
+                        var firstOfMonth = new LocalDate(y, month, 1);
+                        AddDays(result, firstOfMonth, CalendarSystem.Iso.GetDaysInMonth(y, month), times, ByMonth.Count > 0 ? DayScope.Month : DayScope.Year, start);
                     }
                     return result;
                 }
-                periodStart = new LocalDate(y, 1, 1).AtMidnight();
-                var months = ByMonth.Count > 0 ? ByMonth : Enumerable.Range(1, 12);
-                foreach (var month in months)
-                {
-                    var firstOfMonth = new LocalDate(y, month, 1);
-                    AddDays(result, firstOfMonth, CalendarSystem.Iso.GetDaysInMonth(y, month), times, ByMonth.Count > 0 ? DayScope.Month : DayScope.Year, start);
-                }
-                return result;
-            }
             case Frequency.Monthly:
-            {
-                var monthIndex = (start.Year * 12L) + start.Month - 1 + step;
-                if (monthIndex / 12 > 9999)
                 {
-                    periodStart = LocalDateTime.MaxIsoValue;
+                    var monthIndex = (start.Year * 12L) + start.Month - 1 + step;
+                    if (monthIndex / 12 > 9999)
+                    {
+                        periodStart = LocalDateTime.MaxIsoValue;
+                        return result;
+                    }
+                    var firstOfMonth = new LocalDate((int)(monthIndex / 12), (int)(monthIndex % 12) + 1, 1);
+                    periodStart = firstOfMonth.AtMidnight();
+                    AddDays(result, firstOfMonth, CalendarSystem.Iso.GetDaysInMonth(firstOfMonth.Year, firstOfMonth.Month), times, DayScope.Month, start);
                     return result;
                 }
-                var firstOfMonth = new LocalDate((int)(monthIndex / 12), (int)(monthIndex % 12) + 1, 1);
-                periodStart = firstOfMonth.AtMidnight();
-                AddDays(result, firstOfMonth, CalendarSystem.Iso.GetDaysInMonth(firstOfMonth.Year, firstOfMonth.Month), times, DayScope.Month, start);
-                return result;
-            }
             case Frequency.Weekly:
             case Frequency.Daily:
-            {
-                var days = Frequency == Frequency.Weekly ? 7 : 1;
-                var origin = Frequency == Frequency.Weekly ? WeekStartOf(start.Date) : start.Date;
-                if (!TryPlusDays(origin, step * days, out var first))
                 {
-                    periodStart = LocalDateTime.MaxIsoValue;
-                    return result;
-                }
-                periodStart = first.AtMidnight();
-                AddDays(result, first, days, times, DayScope.None, start);
-                return result;
-            }
-            default:
-            {
-                var unitSeconds = Frequency switch { Frequency.Hourly => 3600L, Frequency.Minutely => 60L, _ => 1L };
-                var truncated = start.Date + LocalTime.FromSecondsSinceMidnight((int)(start.TickOfDay / NodaConstants.TicksPerSecond / unitSeconds * unitSeconds));
-                var totalSeconds = step * unitSeconds;
-                if (!TryPlusDays(truncated.Date, totalSeconds / 86400, out _))
-                {
-                    periodStart = LocalDateTime.MaxIsoValue;
-                    return result;
-                }
-                periodStart = truncated.PlusSeconds(totalSeconds);
-                var date = periodStart.Date;
-                if (!DayMatches(date, DayScope.None) || (ByHour.Count > 0 && !ByHour.Contains(periodStart.Hour))
-                    || (Frequency <= Frequency.Minutely && ByMinute.Count > 0 && !ByMinute.Contains(periodStart.Minute))
-                    || (Frequency == Frequency.Secondly && BySecond.Count > 0 && !BySecond.Contains(periodStart.Second)))
-                {
-                    return result;
-                }
-                var minutes = Frequency == Frequency.Hourly ? (ByMinute.Count > 0 ? ByMinute : [start.Minute]) : [periodStart.Minute];
-                var seconds = Frequency == Frequency.Secondly ? [periodStart.Second] : BySecond.Count > 0 ? BySecond : [start.Second];
-                foreach (var m in minutes)
-                {
-                    foreach (var s in seconds)
+                    var days = Frequency == Frequency.Weekly ? 7 : 1;
+                    var origin = Frequency == Frequency.Weekly ? WeekStartOf(start.Date) : start.Date;
+                    if (!TryPlusDays(origin, step * days, out var first))
                     {
-                        result.Add(date + new LocalTime(periodStart.Hour, m, s));
+                        periodStart = LocalDateTime.MaxIsoValue;
+                        return result;
                     }
+                    periodStart = first.AtMidnight();
+                    AddDays(result, first, days, times, DayScope.None, start);
+                    return result;
                 }
-                return result;
-            }
+            default:
+                {
+                    var unitSeconds = Frequency switch { Frequency.Hourly => 3600L, Frequency.Minutely => 60L, _ => 1L };
+                    var truncated = start.Date + LocalTime.FromSecondsSinceMidnight((int)(start.TickOfDay / NodaConstants.TicksPerSecond / unitSeconds * unitSeconds));
+                    var totalSeconds = step * unitSeconds;
+                    if (!TryPlusDays(truncated.Date, totalSeconds / 86400, out _))
+                    {
+                        periodStart = LocalDateTime.MaxIsoValue;
+                        return result;
+                    }
+                    periodStart = truncated.PlusSeconds(totalSeconds);
+                    var date = periodStart.Date;
+                    if (!DayMatches(date, DayScope.None) || (ByHour.Count > 0 && !ByHour.Contains(periodStart.Hour))
+                        || (Frequency <= Frequency.Minutely && ByMinute.Count > 0 && !ByMinute.Contains(periodStart.Minute))
+                        || (Frequency == Frequency.Secondly && BySecond.Count > 0 && !BySecond.Contains(periodStart.Second)))
+                    {
+                        return result;
+                    }
+                    var minutes = Frequency == Frequency.Hourly ? (ByMinute.Count > 0 ? ByMinute : [start.Minute]) : [periodStart.Minute];
+                    var seconds = Frequency == Frequency.Secondly ? [periodStart.Second] : BySecond.Count > 0 ? BySecond : [start.Second];
+                    foreach (var m in minutes)
+                    {
+                        foreach (var s in seconds)
+                        {
+                            result.Add(date + new LocalTime(periodStart.Hour, m, s));
+                        }
+                    }
+                    return result;
+                }
         }
     }
 

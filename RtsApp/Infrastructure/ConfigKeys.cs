@@ -4,6 +4,13 @@ namespace RtsApp.Infrastructure;
 public static class ConfigKeys
 {
     public const string ConnectionStringName = "Rts";
+    // OpenTelemetry's standard variables (Observability in README.md); export is off unless the endpoint is set.
+    public const string OtlpEndpoint = "OTEL_EXPORTER_OTLP_ENDPOINT";
+    public const string OtlpProtocol = "OTEL_EXPORTER_OTLP_PROTOCOL";
+    public const string OtlpHeaders = "OTEL_EXPORTER_OTLP_HEADERS";
+    public const string OtelServiceName = "OTEL_SERVICE_NAME";
+    public const string OtelMetricExportInterval = "OTEL_METRIC_EXPORT_INTERVAL";
+    public const string OtelTraceExportDelay = "OTEL_BSP_SCHEDULE_DELAY";
     public const string DatabaseProvider = "Rts:Database:Provider";
     public const string PublicBaseUrl = "Rts:PublicBaseUrl";
     public const string RateLimitPerSecond = "Rts:RateLimit:PermitsPerSecond";

@@ -8,6 +8,7 @@ using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
 using RtsApp.Infrastructure;
+using RtsApp.Infrastructure.Telemetry;
 
 namespace RtsApp.Store;
 
@@ -58,6 +59,7 @@ public static class StoreSetup
                 $"{ConfigKeys.DatabaseProvider} must be {DatabaseProviders.Sqlite} or {DatabaseProviders.Postgres}, not '{provider}'.");
         // Migrations are hand-written without a model snapshot; SchemaTests proves model and migrations agree.
         o.ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
+        o.AddInterceptors(DbCommandTracing.Instance);
         return o;
     }
 

@@ -19,8 +19,10 @@ public static class AvailabilityApi
 {
     public static IEndpointRouteBuilder MapAvailabilityApi(this IEndpointRouteBuilder api)
     {
-        api.MapPost("/availability", QueryAvailability).Named("QueryAvailability", "Finds the times when the participants are free");
-        api.MapPost("/sequenced_availability", QuerySequencedAvailability).Named("QuerySequencedAvailability", "Finds back-to-back sequences of times");
+        api.MapPost("/availability", QueryAvailability).Named("QueryAvailability", "Finds the times when the participants are free")
+            .Measured("availability");
+        api.MapPost("/sequenced_availability", QuerySequencedAvailability).Named("QuerySequencedAvailability", "Finds back-to-back sequences of times")
+            .Measured("sequenced_availability");
         return api;
     }
 

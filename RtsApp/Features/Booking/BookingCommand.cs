@@ -5,6 +5,7 @@ using RtsApp.Features.Calendars;
 using RtsApp.Features.Callbacks;
 using RtsApp.Features.Links;
 using RtsApp.Infrastructure;
+using RtsApp.Infrastructure.Telemetry;
 using RtsApp.Store;
 
 namespace RtsApp.Features.Booking;
@@ -33,6 +34,20 @@ public abstract record BookingResult
 public sealed partial class BookingCommand(IDbContextFactory<RtsDbContext> dbFactory, IClock clock, ILogger<BookingCommand> log)
 {
     public async Task<BookingResult> BookAsync(string token, Instant start, string? userTzid, CancellationToken ct)
+    {
+        using var booking = RtsTelemetry.StartBooking();
+        var result = await BookUnmeasuredAsync(token, start, userTzid, ct);
+        booking.Outcome = result switch
+        {
+            BookingResult.Booked => RtsTelemetry.Outcomes.Booked,
+            BookingResult.Taken => RtsTelemetry.Outcomes.Taken,
+            BookingResult.NotOpen => RtsTelemetry.Outcomes.NotOpen,
+            _ => RtsTelemetry.Outcomes.NotFound,
+        };
+        return result;
+    }
+
+    private async Task<BookingResult> BookUnmeasuredAsync(string token, Instant start, string? userTzid, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         // Read outside the transaction only to learn whom to lock; everything that decides is read again under the locks.

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using NodaTime;
 using RtsApp.Features.Callbacks;
 using RtsApp.Features.Links;
+using RtsApp.Infrastructure.Telemetry;
 using RtsApp.Store;
 
 namespace RtsApp.Features.Booking;
@@ -21,6 +22,14 @@ public sealed class LinkPages(IDbContextFactory<RtsDbContext> dbFactory, IClock 
     /// <summary>The page for <paramref name="token"/>, or null for an unknown one. A page of an open link that offers no
     /// time at all queues the no_times_displayed callback, once per link.</summary>
     public async Task<LinkPage?> GetPageAsync(string token, CancellationToken ct)
+    {
+        using var render = RtsTelemetry.StartPageRender();
+        var page = await LoadPageAsync(token, ct);
+        render.Outcome = page?.Status ?? RtsTelemetry.Outcomes.NotFound;
+        return page;
+    }
+
+    private async Task<LinkPage?> LoadPageAsync(string token, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         if (await LinkStore.ByTokenAsync(db, token, ct) is not { } loaded) return null;

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using NodaTime;
 using RtsApp.Features.Applications;
 using RtsApp.Infrastructure;
+using RtsApp.Infrastructure.Telemetry;
 using RtsApp.Store;
 
 namespace RtsApp.Features.Callbacks;
@@ -54,6 +55,8 @@ public sealed partial class CallbackWorker(
             var due = await Claimable(db.CallbackDeliveries, now).OrderBy(d => d.NextAttemptAt).Select(d => d.Id).Take(ConcurrentSends).ToListAsync(stop);
             foreach (var id in due)
                 if (await TryClaimAsync(db, id, Owner, now, options.LeaseDuration, stop)) claimed.Add(id);
+            if (RtsTelemetry.CallbackQueueDepthObserved) // counted only while something reads the gauge
+                RtsTelemetry.ReportCallbackQueueDepth(await db.CallbackDeliveries.CountAsync(d => d.Status == CallbackStatuses.Pending, stop));
         }
         await Task.WhenAll(claimed.Select(id => AttemptAsync(id, stop)));
         return claimed.Count;
@@ -77,6 +80,7 @@ public sealed partial class CallbackWorker(
     {
         await using var db = await dbFactory.CreateDbContextAsync(stop);
         var delivery = await db.CallbackDeliveries.AsNoTracking().FirstAsync(d => d.Id == id, stop);
+        using var measured = RtsTelemetry.StartCallbackDelivery(delivery.Kind, delivery.Id);
         CallbackAttempt result;
         try
         {
@@ -95,6 +99,7 @@ public sealed partial class CallbackWorker(
             LogAttemptCrashed(e, delivery.Id, delivery.LinkId);
             result = new CallbackAttempt(false, null, $"internal error ({e.GetType().Name})");
         }
+        measured.Outcome = result.Delivered ? RtsTelemetry.Outcomes.Delivered : RtsTelemetry.Outcomes.Failed;
         await RecordAsync(db, delivery, result);
     }
 
