@@ -8,6 +8,7 @@ using RtsApp.Features.Booking;
 using RtsApp.Features.Calendars;
 using RtsApp.Features.Callbacks;
 using RtsApp.Features.Links;
+using RtsApp.Features.ManagedAvailability;
 using RtsApp.Infrastructure;
 using RtsApp.Store;
 
@@ -51,6 +52,7 @@ api.MapCalendarsApi();
 api.MapEventsApi();
 api.MapAvailabilityApi();
 api.MapLinksApi();
+api.MapManagedAvailabilityApi();
 app.MapSchedulingPage();
 app.MapRtsAdmin();
 app.MapRazorComponents<App>();
