@@ -2,6 +2,7 @@ using RtsApp.Cli;
 using RtsApp.Components;
 using RtsApp.Features;
 using RtsApp.Features.Links;
+using RtsApp.Features.ManagedAvailability;
 using RtsApp.Infrastructure;
 using RtsApp.Infrastructure.Telemetry;
 using RtsApp.Store;

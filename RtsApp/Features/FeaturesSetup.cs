@@ -6,6 +6,7 @@ using RtsApp.Features.Booking;
 using RtsApp.Features.Calendars;
 using RtsApp.Features.Callbacks;
 using RtsApp.Features.Links;
+using RtsApp.Features.ManagedAvailability;
 
 namespace RtsApp.Features;
 
@@ -25,7 +26,8 @@ public static class FeaturesSetup
         .MapCalendarsApi()
         .MapEventsApi()
         .MapAvailabilityApi()
-        .MapLinksApi();
+        .MapLinksApi()
+        .MapManagedAvailabilityApi();
 
     /// <summary>The pages' own endpoints outside <c>/v1</c>.</summary>
     public static WebApplication MapRtsFeaturePages(this WebApplication app)

@@ -192,3 +192,31 @@ public sealed class AdminSignInThrottle
     public Instant WindowStart { get; set; }
     public int Attempts { get; set; }
 }
+
+/// <summary>An account's weekly working hours (SPEC §12), addressed by the client's own <see cref="RuleId"/>, unique per
+/// account. The weekly periods and calendar ids are kept as JSON in their wire shape: they are always read whole.</summary>
+public sealed class AvailabilityRule
+{
+    public required string AccountId { get; set; }
+    /// <summary>The client's <c>availability_rule_id</c>.</summary>
+    public required string RuleId { get; set; }
+    public required string Tzid { get; set; }
+    /// <summary><c>["cal_…"]</c>; <c>[]</c> when the rule names no calendars.</summary>
+    public required string CalendarIdsJson { get; set; }
+    /// <summary><c>[{"day", "start_time", "end_time"}]</c>, as validated.</summary>
+    public required string WeeklyPeriodsJson { get; set; }
+    public Instant CreatedAt { get; set; }
+    public Instant UpdatedAt { get; set; }
+}
+
+/// <summary>A one-off period when an account is available (SPEC §12), half-open, addressed by the client's own
+/// <see cref="PeriodId"/>, unique per account.</summary>
+public sealed class AvailablePeriodRow
+{
+    public required string AccountId { get; set; }
+    /// <summary>The client's <c>available_period_id</c>.</summary>
+    public required string PeriodId { get; set; }
+    public Instant Start { get; set; }
+    public Instant End { get; set; }
+    public Instant CreatedAt { get; set; }
+}

@@ -3,6 +3,15 @@ using RtsApp.Features.Calendars;
 
 namespace RtsApp.Store;
 
+/// <summary>Column sizes the API's validators also rely on.</summary>
+public static class StoreLimits
+{
+    /// <summary><c>availability_rule_id</c> and <c>available_period_id</c> (SPEC §12).</summary>
+    public const int ManagedIdMaxLength = 64;
+    /// <summary>A rule's weekly periods or calendar ids as JSON: 50 periods or 50 calendar ids fit with room to spare.</summary>
+    public const int ManagedJsonMaxLength = 16384;
+}
+
 /// <summary>The unit of work. Created per operation through <c>IDbContextFactory</c>.</summary>
 public sealed class RtsDbContext(DbContextOptions<RtsDbContext> options) : DbContext(options)
 {
@@ -16,6 +25,8 @@ public sealed class RtsDbContext(DbContextOptions<RtsDbContext> options) : DbCon
     public DbSet<CallbackDelivery> CallbackDeliveries => Set<CallbackDelivery>();
     public DbSet<AdminCredential> AdminCredentials => Set<AdminCredential>();
     public DbSet<AdminSignInThrottle> AdminSignInThrottles => Set<AdminSignInThrottle>();
+    public DbSet<AvailabilityRule> AvailabilityRules => Set<AvailabilityRule>();
+    public DbSet<AvailablePeriodRow> AvailablePeriods => Set<AvailablePeriodRow>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -108,6 +119,23 @@ public sealed class RtsDbContext(DbContextOptions<RtsDbContext> options) : DbCon
         {
             e.ToTable("admin_sign_in_throttles");
             e.HasKey(x => x.Key);
+        });
+        b.Entity<AvailabilityRule>(e =>
+        {
+            e.ToTable("availability_rules");
+            e.HasKey(x => new { x.AccountId, x.RuleId });
+            e.Property(x => x.RuleId).HasMaxLength(StoreLimits.ManagedIdMaxLength);
+            e.Property(x => x.CalendarIdsJson).HasMaxLength(StoreLimits.ManagedJsonMaxLength);
+            e.Property(x => x.WeeklyPeriodsJson).HasMaxLength(StoreLimits.ManagedJsonMaxLength);
+            e.HasOne<Account>().WithMany().HasForeignKey(x => x.AccountId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<AvailablePeriodRow>(e =>
+        {
+            e.ToTable("available_periods");
+            e.HasKey(x => new { x.AccountId, x.PeriodId });
+            e.HasIndex(x => new { x.AccountId, x.Start, x.End });
+            e.Property(x => x.PeriodId).HasMaxLength(StoreLimits.ManagedIdMaxLength);
+            e.HasOne<Account>().WithMany().HasForeignKey(x => x.AccountId).OnDelete(DeleteBehavior.Cascade);
         });
         b.Entity<DataProtectionKey>(e =>
         {

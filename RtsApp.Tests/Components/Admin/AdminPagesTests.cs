@@ -210,6 +210,40 @@ public sealed class AdminPagesTests(AdminPagesFixture fixture) : IClassFixture<A
     }
 
     [Fact]
+    public async Task Account_ShowsAvailabilityRulesAsAWeeklyGrid_AndUpcomingAvailablePeriods()
+    {
+        var (api, sub, calendarId, _) = await SeedAsync(App, "Rules App", "Rules link");
+        await api.PostOkAsync("/v1/availability_rules", new
+        {
+            sub,
+            availability_rule_id = "office",
+            tzid = "America/New_York",
+            calendar_ids = new[] { calendarId },
+            weekly_periods = new object[]
+            {
+                new { day = "monday", start_time = "13:00", end_time = "17:00" },
+                new { day = "monday", start_time = "09:00", end_time = "12:00" },
+                new { day = "friday", start_time = "09:00", end_time = "24:00" },
+            },
+        });
+        await api.PostAsync("/v1/available_periods", new { sub, available_period_id = "past", start = "2026-03-01T09:00:00Z", end = "2026-03-01T10:00:00Z" });
+        await api.PostAsync("/v1/available_periods", new { sub, available_period_id = "saturday", start = "2026-03-28T10:00:00Z", end = "2026-03-28T12:00:00Z" });
+        var session = await AdminSession.SignedInAsync(App);
+
+        var page = await session.PageAsync($"/admin/accounts/{sub}");
+
+        var grid = page.QuerySelector("table[data-rule-id=office]").ShouldNotBeNull();
+        grid.QuerySelector("caption")!.TextContent.ShouldContain("America/New_York");
+        grid.QuerySelectorAll("thead th[scope=col]").Select(th => th.TextContent).ShouldBe(["Day", "Available"]);
+        grid.QuerySelectorAll("tbody tr").Select(tr => tr.QuerySelector("th[scope=row]")!.TextContent + ": " + tr.QuerySelector("td")!.TextContent).ShouldBe([
+            "monday: 09:00–12:00, 13:00–17:00", "tuesday: —", "wednesday: —", "thursday: —", "friday: 09:00–24:00", "saturday: —", "sunday: —"]);
+        var periods = page.QuerySelectorAll("[data-available-period-id]").ToList();
+        periods.Select(p => p.GetAttribute("data-available-period-id")).ShouldBe(["saturday"]);
+        periods[0].TextContent.ShouldContain("Sat 28 Mar 2026, 10:00–12:00");
+        grid.QuerySelector("script").ShouldBeNull();
+    }
+
+    [Fact]
     public async Task Overview_CountsLinksByStatusAndShowsFailingCallbacks()
     {
         var (_, _, _, linkId) = await SeedAsync(App, "Overview App", "Overview link");

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using NodaTime;
 using RtsApp.Features.Callbacks;
 using RtsApp.Features.Links;
+using RtsApp.Features.ManagedAvailability;
 using RtsApp.Store;
 
 namespace RtsApp.Features.Admin;
@@ -27,7 +28,11 @@ public sealed record LinkDetailView(SchedulingLink Link, string Status, string A
 
 public sealed record AccountRow(Account Account, string ApplicationName, IReadOnlyList<Calendar> Calendars);
 public sealed record CalendarAgenda(Calendar Calendar, IReadOnlyList<CalendarEvent> Events);
-public sealed record AccountDetailView(Account Account, string ApplicationName, IReadOnlyList<CalendarAgenda> Calendars);
+/// <summary>One day of a rule's week: its periods as "HH:mm–HH:mm" wall-clock ranges in the rule's zone, in order.</summary>
+public sealed record RuleDay(string Day, IReadOnlyList<string> Ranges);
+public sealed record RuleGrid(string RuleId, string Tzid, IReadOnlyList<string> CalendarIds, IReadOnlyList<RuleDay> Days);
+public sealed record AccountDetailView(Account Account, string ApplicationName, IReadOnlyList<CalendarAgenda> Calendars,
+    IReadOnlyList<RuleGrid> Rules, IReadOnlyList<AvailablePeriodRow> UpcomingPeriods);
 
 /// <summary>The dashboard's read-only views over the store. Anything that changes data goes through the same handlers
 /// as the API (<see cref="LinksHandler"/>, <see cref="Applications.ApplicationsHandler"/>, <see cref="CallbackOutbox"/>).</summary>
@@ -148,8 +153,19 @@ public sealed class AdminQueries(IDbContextFactory<RtsDbContext> dbFactory, Link
                 .OrderBy(e => e.Start).ThenBy(e => e.EventId).Take(AgendaLimit).ToListAsync(ct);
             agendas.Add(new CalendarAgenda(calendar, events));
         }
+        var rules = await db.AvailabilityRules.AsNoTracking().Where(r => r.AccountId == id).OrderBy(r => r.CreatedAt).ThenBy(r => r.RuleId).ToListAsync(ct);
+        var periods = await db.AvailablePeriods.AsNoTracking().Where(p => p.AccountId == id && p.End > now)
+            .OrderBy(p => p.Start).ThenBy(p => p.PeriodId).Take(AgendaLimit).ToListAsync(ct);
         var names = await AppNamesAsync(db, [account.ApplicationId], ct);
-        return new AccountDetailView(account, names[account.ApplicationId], agendas);
+        return new AccountDetailView(account, names[account.ApplicationId], agendas, rules.Select(Grid).ToList(), periods);
+    }
+
+    /// <summary>A rule's week, Monday first, each day's periods sorted by start.</summary>
+    public static RuleGrid Grid(AvailabilityRule rule)
+    {
+        var periods = ManagedRules.WeeklyPeriods(rule);
+        return new RuleGrid(rule.RuleId, rule.Tzid, ManagedRules.CalendarIds(rule), ManagedRules.Days.Select(day => new RuleDay(day,
+            periods.Where(p => p.Day == day).OrderBy(p => p.StartTime, StringComparer.Ordinal).Select(p => $"{p.StartTime}–{p.EndTime}").ToList())).ToList());
     }
 
     private static async Task<Dictionary<string, string>> AppNamesAsync(RtsDbContext db, IEnumerable<string> ids, CancellationToken ct)

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using NodaTime;
+using RtsApp.Features.ManagedAvailability;
 using RtsApp.Infrastructure;
 using RtsApp.Scheduling;
 using RtsApp.Store;
@@ -7,7 +8,8 @@ using RtsApp.Store;
 namespace RtsApp.Features.Availability;
 
 /// <summary>Turns a validated availability spec into an engine query: resolves every member against the store
-/// (unknown or foreign subs and calendars are a 422 at their path) and loads all their busy time in one query.
+/// (unknown or foreign subs, calendars and availability rules are a 422 at their path) and loads all their busy time in
+/// one query; when some members are managed (SPEC §12), their accounts' rules and available periods in one query each.
 /// The API, the scheduling page and booking all go through here, so they see the same times.</summary>
 public static class AvailabilityLoader
 {
@@ -59,22 +61,44 @@ public static class AvailabilityLoader
 
     private static List<ParticipantGroup> Groups(IReadOnlyList<GroupSpec> groups, BusyTime busy) =>
         groups.Select(g => new ParticipantGroup(
-            g.Members.Select(m => new Member(m.Sub, m.AvailablePeriods, busy.Of(m))).ToList(),
+            g.Members.Select(busy.Member).ToList(),
             g.Required is { } k && k < g.Members.Count ? k : null)).ToList();
 
     private sealed record MemberCalendar(string Id, string AccountId);
 
-    /// <summary>The members' busy time, by calendar and by account.</summary>
-    private sealed class BusyTime(Dictionary<string, List<Interval>> byCalendar, Dictionary<string, IReadOnlyList<Interval>> byAccount)
+    /// <summary>The members' calendars, and the availability rules of the accounts of managed members.</summary>
+    private sealed record Resolved(List<MemberCalendar> Calendars, List<AvailabilityRule> Rules);
+
+    /// <summary>A stored rule as the engine needs it, with the calendars it names.</summary>
+    private sealed record LoadedRule(string RuleId, WeeklyRule Rule, IReadOnlyList<string> CalendarIds);
+
+    /// <summary>The members' busy time, by calendar and by account, and managed members' rules and available periods.</summary>
+    private sealed class BusyTime(
+        Dictionary<string, List<Interval>> byCalendar, Dictionary<string, IReadOnlyList<Interval>> byAccount,
+        ILookup<string, LoadedRule> rules, ILookup<string, Interval> periods)
     {
-        public IReadOnlyList<Interval> Of(MemberSpec m) => m.CalendarIds.Count > 0
-            ? m.CalendarIds.SelectMany(id => byCalendar.GetValueOrDefault(id) ?? []).ToList()
-            : byAccount.GetValueOrDefault(m.Sub) ?? [];
+        /// <summary>The engine's member. A managed one (SPEC §12) takes its busy time from calendar_ids when given, else
+        /// from its rules' calendars when any names some, else from all of its account's calendars.</summary>
+        public Member Member(MemberSpec m)
+        {
+            if (!m.ManagedAvailability) return new Member(m.Sub, m.AvailablePeriods, Busy(m.Sub, m.CalendarIds));
+            var own = m.AvailabilityRuleIds is { } ids ? rules[m.Sub].Where(r => ids.Contains(r.RuleId)).ToList() : rules[m.Sub].ToList();
+            var calendars = m.CalendarIds.Count > 0 ? m.CalendarIds : own.SelectMany(r => r.CalendarIds).Distinct().ToList();
+            return new Member(m.Sub, m.AvailablePeriods, Busy(m.Sub, calendars))
+            {
+                Managed = new Scheduling.ManagedAvailability(own.Select(r => r.Rule).ToList(), periods[m.Sub].ToList()),
+            };
+        }
+
+        private List<Interval> Busy(string sub, IReadOnlyList<string> calendarIds) => calendarIds.Count > 0
+            ? calendarIds.SelectMany(id => byCalendar.GetValueOrDefault(id) ?? []).ToList()
+            : [.. byAccount.GetValueOrDefault(sub) ?? []];
     }
 
-    /// <summary>Every member must be an account of the caller (only itself for an account token) and every calendar_ids
-    /// entry one of that member's calendars; the members' calendars, or a 422 naming each bad path.</summary>
-    private static async Task<Outcome<List<MemberCalendar>>> ResolveMembersAsync(
+    /// <summary>Every member must be an account of the caller (only itself for an account token), every calendar_ids
+    /// entry one of that member's calendars and every availability_rule_ids entry one of its rules; the members'
+    /// calendars and managed members' rules, or a 422 naming each bad path.</summary>
+    private static async Task<Outcome<Resolved>> ResolveMembersAsync(
         RtsDbContext db, Caller caller, List<MemberRef> refs, CancellationToken ct)
     {
         var subs = refs.Select(m => m.Member.Sub).Distinct().ToList();
@@ -84,6 +108,10 @@ public static class AvailabilityLoader
         var knownSubs = (await db.Accounts.AsNoTracking()
             .Where(a => a.ApplicationId == caller.ApplicationId && subs.Contains(a.Id)).Select(a => a.Id).ToListAsync(ct)).ToHashSet();
         var calendarOwner = calendars.ToDictionary(c => c.Id, c => c.AccountId);
+        var managedSubs = ManagedSubs(refs);
+        var rules = managedSubs.Count == 0 ? [] : await db.AvailabilityRules.AsNoTracking()
+            .Where(r => managedSubs.Contains(r.AccountId)).OrderBy(r => r.CreatedAt).ThenBy(r => r.RuleId).ToListAsync(ct);
+        var ruleIds = rules.ToLookup(r => r.AccountId, r => r.RuleId);
 
         var errors = new Dictionary<string, List<ErrorDetail>>();
         foreach (var (path, m) in refs)
@@ -92,15 +120,23 @@ public static class AvailabilityLoader
                 errors.TryAdd(path + ".sub", [new ErrorDetail(ApiError.NotFound, "no such account")]);
             else if (m.CalendarIds.FirstOrDefault(id => !calendarOwner.TryGetValue(id, out var owner) || owner != m.Sub) is { } bad)
                 errors.TryAdd(path + ".calendar_ids", [new ErrorDetail(ApiError.NotFound, $"{bad} is not a calendar of {m.Sub}")]);
+            else if (m.AvailabilityRuleIds?.FirstOrDefault(id => !ruleIds[m.Sub].Contains(id)) is { } unknown)
+                errors.TryAdd(path + ".availability_rule_ids", [new ErrorDetail(ApiError.NotFound, $"{unknown} is not an availability rule of {m.Sub}")]);
         }
-        return errors.Count > 0 ? new ApiError(422, errors) : calendars;
+        return errors.Count > 0 ? new ApiError(422, errors) : new Resolved(calendars, rules);
     }
 
-    /// <summary>Checks every member and loads the opaque events of all of them overlapping the padded query window.</summary>
+    private static List<string> ManagedSubs(IEnumerable<MemberRef> refs) =>
+        refs.Where(r => r.Member.ManagedAvailability).Select(r => r.Member.Sub).Distinct().ToList();
+
+    /// <summary>Checks every member and loads the opaque events of all of them overlapping the padded query window, and
+    /// managed members' available periods overlapping it.</summary>
     private static async Task<Outcome<BusyTime>> LoadBusyAsync(
         RtsDbContext db, Caller caller, IEnumerable<MemberRef> memberRefs, IReadOnlyList<Interval> periods, Duration pad, CancellationToken ct)
     {
-        if (!(await ResolveMembersAsync(db, caller, memberRefs.ToList(), ct)).TryGet(out var calendars, out var error)) return error;
+        var refs = memberRefs.ToList();
+        if (!(await ResolveMembersAsync(db, caller, refs, ct)).TryGet(out var resolved, out var error)) return error;
+        var calendars = resolved.Calendars;
 
         var from = periods.Min(p => p.Start) - pad;
         var to = periods.Max(p => p.End) + pad;
@@ -111,6 +147,12 @@ public static class AvailabilityLoader
         var byCalendar = events.GroupBy(e => e.CalendarId).ToDictionary(g => g.Key, g => g.Select(e => new Interval(e.Start, e.End)).ToList());
         var byAccount = calendars.GroupBy(c => c.AccountId).ToDictionary(
             g => g.Key, g => (IReadOnlyList<Interval>)g.SelectMany(c => byCalendar.GetValueOrDefault(c.Id) ?? []).ToList());
-        return new BusyTime(byCalendar, byAccount);
+        var managedSubs = ManagedSubs(refs);
+        var available = managedSubs.Count == 0 ? [] : await db.AvailablePeriods.AsNoTracking()
+            .Where(p => managedSubs.Contains(p.AccountId) && p.Start < to && p.End > from)
+            .Select(p => new { p.AccountId, p.Start, p.End }).ToListFastAsync(db, ct);
+        return new BusyTime(byCalendar, byAccount,
+            resolved.Rules.ToLookup(r => r.AccountId, r => new LoadedRule(r.RuleId, ManagedRules.ToWeeklyRule(r), ManagedRules.CalendarIds(r))),
+            available.ToLookup(p => p.AccountId, p => new Interval(p.Start, p.End)));
     }
 }

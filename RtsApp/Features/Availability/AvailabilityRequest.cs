@@ -15,8 +15,10 @@ internal static class PeriodAlias
         query is { Count: > 0 } ? query : available is { Count: > 0 } ? available : null;
 }
 
-/// <summary>A member of a participant group. <c>available_periods: []</c> means absent (SPEC §1).</summary>
-public sealed record MemberRequest(string? Sub, List<string>? CalendarIds, List<PeriodRequest>? AvailablePeriods);
+/// <summary>A member of a participant group. <c>available_periods: []</c> means absent (SPEC §1). With
+/// <c>managed_availability</c> the member is managed (SPEC §12) by <c>availability_rule_ids</c>, else all its account's rules.</summary>
+public sealed record MemberRequest(string? Sub, List<string>? CalendarIds, List<PeriodRequest>? AvailablePeriods,
+    bool? ManagedAvailability = null, List<string>? AvailabilityRuleIds = null);
 
 /// <summary><c>required</c> is <c>"all"</c> or a number of members (kept raw so a wrong type is a clear 422).</summary>
 public sealed record GroupRequest(List<MemberRequest>? Members, JsonElement? Required)

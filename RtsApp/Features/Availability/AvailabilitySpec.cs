@@ -4,9 +4,12 @@ using RtsApp.Infrastructure;
 
 namespace RtsApp.Features.Availability;
 
-/// <summary>A validated member: <see cref="CalendarIds"/> empty means all of the account's calendars;
-/// <see cref="AvailablePeriods"/> null means no restriction (SPEC §1: an empty array is absent).</summary>
-public sealed record MemberSpec(string Sub, IReadOnlyList<string> CalendarIds, IReadOnlyList<Interval>? AvailablePeriods);
+/// <summary>A validated member: <see cref="CalendarIds"/> empty means all of the account's calendars (for a managed
+/// member: its rules' calendars when they name any); <see cref="AvailablePeriods"/> null means no restriction (SPEC §1:
+/// an empty array is absent). A <see cref="ManagedAvailability"/> member is managed by <see cref="AvailabilityRuleIds"/>,
+/// null meaning all its account's rules (SPEC §12). The last two default, so that specs stored before them still read.</summary>
+public sealed record MemberSpec(string Sub, IReadOnlyList<string> CalendarIds, IReadOnlyList<Interval>? AvailablePeriods,
+    bool ManagedAvailability = false, IReadOnlyList<string>? AvailabilityRuleIds = null);
 
 /// <summary>A validated participant group; <see cref="Required"/> is null for "all", else the number asked for
 /// (from 1 to the number of members).</summary>
@@ -99,7 +102,9 @@ public static class AvailabilitySpecs
     private static MemberSpec Member(MemberRequest m) => new(
         Validated.Value(m.Sub, "sub"),
         m.CalendarIds?.Distinct().ToList() ?? [],
-        m.AvailablePeriods is { Count: > 0 } ap ? Periods(ap) : null);
+        m.AvailablePeriods is { Count: > 0 } ap ? Periods(ap) : null,
+        m.ManagedAvailability == true,
+        m.ManagedAvailability == true && m.AvailabilityRuleIds is { Count: > 0 } ids ? ids.Distinct().ToList() : null);
 
     private static BufferSpec Buffer(BufferRequest? b) => new(
         b?.Before?.Minimum ?? Duration.Zero, b?.Before?.Maximum, b?.After?.Minimum ?? Duration.Zero, b?.After?.Maximum);

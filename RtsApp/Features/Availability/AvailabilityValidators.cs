@@ -69,6 +69,10 @@ public sealed class GroupValidator : AbstractValidator<GroupRequest>
             member.RuleForEach(m => m.AvailablePeriods).Present().SetValidator(new PeriodValidator());
             member.RuleFor(m => m.CalendarIds).Must(c => c?.All(id => !string.IsNullOrEmpty(id)) != false)
                 .When(m => m.CalendarIds is not null).WithMessage("must be calendar ids");
+            member.RuleFor(m => m.AvailabilityRuleIds).Cascade(CascadeMode.Stop)
+                .Must(ids => ids!.All(id => !string.IsNullOrEmpty(id))).WithMessage("must be availability rule ids")
+                .Must((m, _) => m.ManagedAvailability == true).WithMessage("applies only with \"managed_availability\": true")
+                .When(m => m.AvailabilityRuleIds is { Count: > 0 });
         });
         RuleFor(x => x.Required).Must((g, _) => g.RequiredIsValid)
             .WithMessage(g => $"must be \"all\" or a number from 1 to {g.Members?.Count ?? 0}");

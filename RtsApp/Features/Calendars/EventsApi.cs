@@ -19,14 +19,6 @@ public sealed record FreeBusyReply(Pages Pages, IReadOnlyList<FreeBusyView> Free
 
 public static class EventsApi
 {
-    public const int PageSize = 100;
-    /// <summary>Beyond this a page's offset would overflow; no read has that many events.</summary>
-    public const int MaxPage = 1_000_000;
-    /// <summary>Cronofy's defaults for a read without <c>from</c> / <c>to</c>: 16 days back, 201 days ahead.</summary>
-    public static readonly Duration DefaultPast = Duration.FromDays(16);
-    public static readonly Duration DefaultFuture = Duration.FromDays(201);
-    private const string BoundMessage = "must be a date yyyy-MM-dd or an ISO 8601 time, from 1900 to 2999";
-
     public static IEndpointRouteBuilder MapEventsApi(this IEndpointRouteBuilder api)
     {
         api.MapPost("/calendars/{calendarId}/events", UpsertEvent).Named("UpsertEvent", "Creates or updates an event by event_id");
@@ -78,8 +70,7 @@ public static class EventsApi
     public static async Task<Results<Ok<EventsReply>, ApiError>> ReadEvents(
         HttpRequest request, Caller caller, IDbContextFactory<RtsDbContext> dbFactory, IClock clock, PublicUrls urls, CancellationToken ct)
     {
-        var page = await ReadPage(request, caller, dbFactory, clock, opaqueOnly: false, ct);
-        if (page.Error is { } e) return e;
+        if (!(await ReadPage(request, caller, dbFactory, clock, opaqueOnly: false, ct)).TryGet(out var page, out var e)) return e;
         var events = page.Events.Select(ev => new EventView(
             ev.CalendarId, ev.Id, ev.EventId, ev.Summary, ev.Description, Start(ev), End(ev), ev.Tzid, false,
             ApiJson.Format(ev.CreatedAt), ApiJson.Format(ev.UpdatedAt),
@@ -91,8 +82,7 @@ public static class EventsApi
     public static async Task<Results<Ok<FreeBusyReply>, ApiError>> ReadFreeBusy(
         HttpRequest request, Caller caller, IDbContextFactory<RtsDbContext> dbFactory, IClock clock, PublicUrls urls, CancellationToken ct)
     {
-        var page = await ReadPage(request, caller, dbFactory, clock, opaqueOnly: true, ct);
-        if (page.Error is { } e) return e;
+        if (!(await ReadPage(request, caller, dbFactory, clock, opaqueOnly: true, ct)).TryGet(out var page, out var e)) return e;
         var busy = page.Events.Select(ev => new FreeBusyView(ev.CalendarId, Start(ev), End(ev), "busy")).ToList();
         return TypedResults.Ok(new FreeBusyReply(page.Pages(request, urls), busy));
     }
@@ -100,39 +90,18 @@ public static class EventsApi
     private static string Start(CalendarEvent e) => e.StartDate is { } d ? NodaTime.Text.LocalDatePattern.Iso.Format(d) : ApiJson.Format(e.Start);
     private static string End(CalendarEvent e) => e.EndDate is { } d ? NodaTime.Text.LocalDatePattern.Iso.Format(d) : ApiJson.Format(e.End);
 
-    private sealed record EventPage(IReadOnlyList<CalendarEvent> Events, int Current, int Total, ApiError? Error)
+    private sealed record EventPage(IReadOnlyList<CalendarEvent> Events, RangeQuery Range, int Count)
     {
-        public Pages Pages(HttpRequest request, PublicUrls urls)
-        {
-            string? next = null;
-            if (Current < Total)
-            {
-                var query = request.Query.Where(q => q.Key != "page")
-                    .SelectMany(q => q.Value.Select(v => Uri.EscapeDataString(q.Key) + "=" + Uri.EscapeDataString(v ?? "")))
-                    .Append("page=" + (Current + 1));
-                next = urls.Absolute(request, request.Path + "?" + string.Join('&', query));
-            }
-            return new Pages(Current, Total, next);
-        }
+        public Pages Pages(HttpRequest request, PublicUrls urls) => Range.Pages(request, urls, Count);
     }
 
-    /// <summary>Events overlapping [from, to) (from inclusive, to exclusive; dates are midnights in <c>tzid</c>).</summary>
-    private static async Task<EventPage> ReadPage(
+    /// <summary>Events overlapping the range (from inclusive, to exclusive; dates are midnights in <c>tzid</c>).</summary>
+    private static async Task<Outcome<EventPage>> ReadPage(
         HttpRequest request, Caller caller, IDbContextFactory<RtsDbContext> dbFactory, IClock clock, bool opaqueOnly, CancellationToken ct)
     {
-        var q = request.Query;
-        var tzid = q["tzid"].ToString();
-        var zone = string.IsNullOrEmpty(tzid) ? DateTimeZone.Utc : TzdbZones.Find(tzid);
-        if (zone is null) return Fail("tzid", ValidationRules.UnknownZoneKey, ValidationRules.UnknownZoneMessage);
-        var now = clock.GetCurrentInstant();
-        if (!TryBound(q["from"], zone, now - DefaultPast, out var from)) return Fail("from", ApiError.Invalid, BoundMessage);
-        if (!TryBound(q["to"], zone, now + DefaultFuture, out var to)) return Fail("to", ApiError.Invalid, BoundMessage);
-        if (to <= from) return Fail("to", ApiError.Invalid, "must be after from");
-        var pageText = q["page"].ToString();
-        var pageNumber = 1;
-        if (pageText.Length > 0 && (!int.TryParse(pageText, out pageNumber) || pageNumber < 1 || pageNumber > MaxPage))
-            return Fail("page", ApiError.Invalid, $"must be a whole number from 1 to {MaxPage}");
-        var calendarIds = q["calendar_ids[]"].Concat(q["calendar_ids"]).OfType<string>().Where(s => s.Length > 0).ToList();
+        if (!RangeQuery.Read(request.Query, clock.GetCurrentInstant()).TryGet(out var range, out var error)) return error;
+        var (from, to) = (range.From, range.To);
+        var calendarIds = request.Query["calendar_ids[]"].Concat(request.Query["calendar_ids"]).OfType<string>().Where(s => s.Length > 0).ToList();
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var calendars = db.Calendars.Where(c => c.ApplicationId == caller.ApplicationId && (caller.AccountId == null || c.AccountId == caller.AccountId));
@@ -140,20 +109,8 @@ public static class EventsApi
         var events = db.Events.AsNoTracking()
             .Where(e => calendars.Select(c => c.Id).Contains(e.CalendarId) && e.Start < to && e.End > from && (!opaqueOnly || !e.Transparent));
         var count = await events.CountAsync(ct);
-        var total = Math.Max(1, (count + PageSize - 1) / PageSize);
-        var rows = await events.OrderBy(e => e.Start).ThenBy(e => e.Id).Skip((pageNumber - 1) * PageSize).Take(PageSize).ToListAsync(ct);
-        return new EventPage(rows, pageNumber, total, null);
-
-        static EventPage Fail(string field, string key, string description) => new([], 0, 0, ApiError.Unprocessable(field, key, description));
-    }
-
-    private static bool TryBound(string? text, DateTimeZone zone, Instant fallback, out Instant bound)
-    {
-        bound = fallback;
-        if (string.IsNullOrEmpty(text)) return true;
-        if (ApiJson.TryParseInstant(text, out bound)) return true;
-        if (ApiJson.TryParseDate(text, out var date)) { bound = zone.AtStartOfDay(date).ToInstant(); return bound >= ApiJson.MinInstant && bound <= ApiJson.MaxInstant; }
-        return false;
+        var rows = await events.OrderBy(e => e.Start).ThenBy(e => e.Id).Skip(range.Skip).Take(RangeQuery.PageSize).ToListAsync(ct);
+        return new EventPage(rows, range, count);
     }
 
     private static async Task<bool> OwnsCalendar(RtsDbContext db, Caller caller, string calendarId, CancellationToken ct) =>

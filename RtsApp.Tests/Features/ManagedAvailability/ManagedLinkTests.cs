@@ -1,0 +1,70 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using AngleSharp.Html.Dom;
+using Microsoft.AspNetCore.Mvc.Testing;
+using RtsApp.Tests.Components.Scheduling;
+using RtsApp.Tests.Infrastructure;
+
+namespace RtsApp.Tests.Features.ManagedAvailability;
+
+/// <summary>A link whose member is managed: the page and booking read the same loader, so both keep to its working hours.
+/// The link's query periods are Monday 23 March 09:00–11:00Z and Tuesday 24 March 13:00–15:00Z (London on GMT).</summary>
+public sealed class ManagedLinkTests(RtsAppFactory factory) : IClassFixture<RtsAppFactory>
+{
+    private readonly HttpClient http = factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+
+    private async Task<TestLink> ManagedLinkAsync()
+    {
+        var link = await SchedulingLinks.CreateAsync(await factory.CreateApiClientAsync(),
+            (body, _) => body["availability"]!["participants"]![0]!["members"]![0]!["managed_availability"] = true);
+        var rule = JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(ManagedAvailabilityApiTests.Rule("hours", periods:
+            [new { day = "monday", start_time = "10:00", end_time = "17:00" }, new { day = "tuesday", start_time = "09:00", end_time = "14:00" }])))!.AsObject();
+        rule["sub"] = link.Sub;
+        await link.Api.PostOkAsync("/v1/availability_rules", rule.ToJsonString());
+        return link;
+    }
+
+    [Fact]
+    public async Task Page_OffersOnlyWorkingHours()
+    {
+        var link = await ManagedLinkAsync();
+        var doc = await Html.GetAsync(http, link.Path + "?tz=Europe/London");
+        Html.SlotStarts(doc).ShouldBe(["2026-03-23T10:00:00Z", "2026-03-23T10:30:00Z", "2026-03-24T13:00:00Z", "2026-03-24T13:30:00Z"]);
+    }
+
+    [Fact]
+    public async Task Booking_OutsideWorkingHours_IsRefused_InsideBooks()
+    {
+        var link = await ManagedLinkAsync();
+        (await Html.GetAsync(http, link.Path + "?start=2026-03-23T09:00:00Z")).QuerySelector("[data-action=confirm]").ShouldBeNull();
+
+        // A confirmation form for an offered time, posted with a time outside the working hours instead.
+        var confirm = await Html.GetAsync(http, link.Path + "?start=2026-03-23T10:00:00Z");
+        var form = confirm.QuerySelector("form:has(button[data-action=confirm])")!;
+        var fields = form.QuerySelectorAll("input[name]").Cast<IHtmlInputElement>()
+            .ToDictionary(i => i.Name!, i => i.Name == "Confirm.Start" ? "2026-03-23T09:00:00Z" : i.Value);
+        var refused = await http.PostAsync(form.GetAttribute("action"), new FormUrlEncodedContent(fields));
+        refused.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await Html.ParseAsync(refused)).QuerySelector("[role=status]").ShouldNotBeNull();
+        (await SchedulingLinks.StatusAsync(link)).ShouldBe("open");
+        (await SchedulingLinks.EventsAsync(link)).ShouldBeEmpty();
+
+        var booked = await Html.SubmitAsync(http, form);
+        booked.StatusCode.ShouldBe(HttpStatusCode.SeeOther);
+        (await SchedulingLinks.StatusAsync(link)).ShouldBe("completed");
+        (await SchedulingLinks.EventsAsync(link)).Select(e => e!["start"]!.ToString()).ShouldBe(["2026-03-23T10:00:00Z"]);
+    }
+
+    [Fact]
+    public async Task LinkCreation_WithUnknownRuleId_Is422()
+    {
+        var api = await factory.CreateApiClientAsync();
+        var response = await Record.ExceptionAsync(() => SchedulingLinks.CreateAsync(api, (body, _) =>
+        {
+            var member = body["availability"]!["participants"]![0]!["members"]![0]!;
+            member["managed_availability"] = true;
+            member["availability_rule_ids"] = new JsonArray("nope");
+        }));
+        response.ShouldNotBeNull().Message.ShouldContain("participants[0].members[0].availability_rule_ids");
+    }
+}
