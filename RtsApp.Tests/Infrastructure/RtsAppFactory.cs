@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using NodaTime;
 using RtsApp.Features.Applications;
 using RtsApp.Infrastructure;
@@ -31,6 +32,9 @@ public class RtsAppFactory : WebApplicationFactory<Program>
     /// <summary>The default clock: what background workers see, and requests of tests that set no clock of their own.
     /// Move it only in a factory the test owns.</summary>
     public FakeClock Clock => clock.Default;
+
+    /// <summary>Every Error-or-worse entry the app has logged (unhandled exceptions included).</summary>
+    public LogCapture Logs { get; } = new();
 
     /// <summary>Gives the calling test its own clock at <paramref name="now"/> (default <see cref="DefaultNow"/>) until
     /// disposed: <c>using var clock = factory.UseClock();</c>. Requests and handler calls on the test's flow see it; the
@@ -65,6 +69,7 @@ public class RtsAppFactory : WebApplicationFactory<Program>
     {
         builder.UseEnvironment("Testing");
         foreach (var (k, v) in settings) builder.UseSetting(k, v);
+        builder.ConfigureLogging(l => l.AddProvider(Logs));
         builder.ConfigureTestServices(s =>
         {
             s.AddSingleton<IClock>(clock);
