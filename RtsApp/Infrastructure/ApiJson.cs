@@ -55,7 +55,16 @@ public static class ApiJson
         if (s.Length > 10 && s[10] == ' ') s = string.Concat(s.AsSpan(0, 10), "T", s.AsSpan(11));
         foreach (var p in InPatterns)
         {
-            var r = p.Parse(s);
+            ParseResult<OffsetDateTime> r;
+            try
+            {
+                r = p.Parse(s);
+            }
+            catch (ArgumentOutOfRangeException)
+            {
+                // NodaTime's offset parser throws, rather than failing, for an offset past ±18:00 such as +18:01 or -23:59.
+                return false;
+            }
             if (!r.Success) continue;
             // Checked before converting: a year-9999 local time with a negative offset is past Instant's range.
             var value = r.Value;
