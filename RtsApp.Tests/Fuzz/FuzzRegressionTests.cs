@@ -37,6 +37,23 @@ public sealed class FuzzRegressionTests(RtsAppFactory factory) : IClassFixture<R
         factory.Logs.Entries.ShouldBeEmpty();
     }
 
+    /// <summary>A <c>\ud800</c> escape parses, but reading it as a string throws: in fields kept raw (<c>required</c>,
+    /// <c>sequence_id</c>) and in body credentials that was a 500. Now the body is refused once, as not valid JSON.</summary>
+    [Theory]
+    [InlineData("/v1/availability", """{"participants": [{"members": [{"sub": "acc_x"}], "required": "a\ud800b"}]}""")]
+    [InlineData("/v1/sequenced_availability", """{"sequence": [{"sequence_id": "\udc00", "participants": []}]}""")]
+    [InlineData("/v1/accounts", """{"client_secret": "\ud800", "name": "Ann"}""")]
+    [InlineData("/v1/accounts", """{"name": "Ann", "\ud83d": 1}""")]
+    public async Task UnpairedSurrogateEscape_Is400Body_NotAnException(string path, string body)
+    {
+        var api = await factory.CreateApiClientAsync();
+        var error = await ApiClient.ErrorAsync(await api.PostAsync(path, body), 400);
+        error["errors"]!["body"]!.AsArray()[0]!["key"]!.GetValue<string>().ShouldBe(ApiError.Invalid);
+        // A pair is a character like any other.
+        await api.PostOkAsync("/v1/accounts", """{"name": "Ann \ud83d\ude00"}""");
+        factory.Logs.Entries.ShouldBeEmpty();
+    }
+
     [Fact]
     public async Task SchedulingPage_StartWithOffsetBeyond18Hours_ShowsTheTimes()
     {
