@@ -35,6 +35,9 @@ public class RtsAppFactory : WebApplicationFactory<Program>
     /// Move it only in a factory the test owns.</summary>
     public FakeClock Clock => clock.Default;
 
+    /// <summary>Every Error-or-worse entry the app has logged (unhandled exceptions included).</summary>
+    public LogCapture Logs { get; } = new();
+
     /// <summary>Gives the calling test its own clock at <paramref name="now"/> (default <see cref="DefaultNow"/>) until
     /// disposed: <c>using var clock = factory.UseClock();</c>. Requests and handler calls on the test's flow see it; the
     /// callback worker does not.</summary>
@@ -67,8 +70,8 @@ public class RtsAppFactory : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
-        // The app's logs stay out of the test run's console, so a failure stands out there.
-        builder.ConfigureLogging(l => l.ClearProviders());
+        // The app's logs go to the test's capture (errors are asserted on), not to the run's console, so a failure stands out there.
+        builder.ConfigureLogging(l => l.ClearProviders().AddProvider(Logs));
         foreach (var (k, v) in settings) builder.UseSetting(k, v);
         builder.ConfigureTestServices(s =>
         {

@@ -39,11 +39,13 @@ public static class ApiBody
         }
         if (buffer.Length > 0)
         {
+            var bytes = buffer.ToArray();
             try
             {
-                var doc = JsonDocument.Parse(buffer.ToArray());
+                var doc = JsonDocument.Parse(bytes);
                 http.Response.RegisterForDispose(doc);
-                http.Items[DocumentKey] = doc;
+                if (HasUnpairedSurrogate(bytes)) http.Items[ErrorKey] = ApiError.BadBody("the body is not valid JSON: a \\u escape is an unpaired surrogate");
+                else http.Items[DocumentKey] = doc;
             }
             catch (JsonException)
             {
@@ -51,6 +53,27 @@ public static class ApiBody
             }
         }
         await next(http);
+    }
+
+    /// <summary>True when a string or property name escapes half a surrogate pair (<c>"\ud800"</c>): the parser accepts
+    /// it, but reading it as a string throws wherever that happens (credentials, raw fields). Refused here, once, as I-JSON
+    /// (RFC 7493) does. Only escaped tokens can hold one (raw invalid UTF-8 fails the parse), so the rest is not read.</summary>
+    private static bool HasUnpairedSurrogate(byte[] json)
+    {
+        var reader = new Utf8JsonReader(json);
+        while (reader.Read())
+        {
+            if (reader.TokenType is not (JsonTokenType.String or JsonTokenType.PropertyName) || !reader.ValueIsEscaped) continue;
+            try
+            {
+                reader.GetString();
+            }
+            catch (InvalidOperationException)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /// <summary>Deserializes the parsed body; a value of the wrong type is a 422 naming its JSON path.</summary>

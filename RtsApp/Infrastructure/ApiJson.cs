@@ -56,9 +56,15 @@ public static class ApiJson
         foreach (var p in InPatterns)
         {
             ParseResult<OffsetDateTime> r;
-            // NodaTime throws rather than failing for an offset beyond ±18:00 (e.g. "+19:00"): that is invalid input.
-            try { r = p.Parse(s); }
-            catch (ArgumentOutOfRangeException) { return false; }
+            try
+            {
+                r = p.Parse(s);
+            }
+            catch (ArgumentOutOfRangeException)
+            {
+                // NodaTime's offset parser throws, rather than failing, for an offset past ±18:00 such as +18:01 or -23:59.
+                return false;
+            }
             if (!r.Success) continue;
             // Checked before converting: a year-9999 local time with a negative offset is past Instant's range.
             var value = r.Value;

@@ -36,6 +36,7 @@ public sealed class BookingConcurrencyTests(RtsAppFactory factory) : IClassFixtu
         var statuses = await Task.WhenAll(links.Select(async l => (await w.StatusOfAsync(l.Id))));
         statuses.Count(s => s == "completed").ShouldBe(1);
         statuses.Count(s => s == "open").ShouldBe(Attempts - 1);
+        await BookingInvariants.AssertAsync(factory);
     }
 
     [Fact]
@@ -52,6 +53,7 @@ public sealed class BookingConcurrencyTests(RtsAppFactory factory) : IClassFixtu
         results.Count(r => r is PageResult.NotOpen).ShouldBe(Attempts - 1);
         (await w.EventsAsync(w.CalA)).Length.ShouldBe(1);
         (await w.StatusOfAsync(link.Id)).ShouldBe("completed");
+        await BookingInvariants.AssertAsync(factory);
     }
 
     [Fact]
@@ -72,5 +74,6 @@ public sealed class BookingConcurrencyTests(RtsAppFactory factory) : IClassFixtu
 
         results.Count(r => r is PageResult.Booked).ShouldBe(1, string.Join(", ", results.Select(r => r.GetType().Name)));
         (await w.EventsAsync(w.CalB)).Length.ShouldBe(1);
+        await BookingInvariants.AssertAsync(factory);
     }
 }
