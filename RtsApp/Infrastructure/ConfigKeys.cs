@@ -14,4 +14,8 @@ public static class ConfigKeys
     public const string CallbackPollInterval = "Rts:Callbacks:PollInterval";
     public const string CallbackLeaseDuration = "Rts:Callbacks:LeaseDuration";
     public const string AdminPassword = "Rts:Admin:Password";
+    public const string ConnectionsSyncInterval = "Rts:Connections:SyncInterval";
+    public const string ConnectionsHorizon = "Rts:Connections:Horizon";
+    public const string ConnectionsAllowPrivateNetworks = "Rts:Connections:AllowPrivateNetworks";
+    public const string ConnectionsTimeout = "Rts:Connections:Timeout";
 }

@@ -15,6 +15,7 @@ public sealed class RtsDbContext(DbContextOptions<RtsDbContext> options) : DbCon
     public DbSet<LinkEventClaim> LinkEventClaims => Set<LinkEventClaim>();
     public DbSet<CallbackDelivery> CallbackDeliveries => Set<CallbackDelivery>();
     public DbSet<AdminCredential> AdminCredentials => Set<AdminCredential>();
+    public DbSet<CalendarConnection> CalendarConnections => Set<CalendarConnection>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder builder)
     {
@@ -48,6 +49,19 @@ public sealed class RtsDbContext(DbContextOptions<RtsDbContext> options) : DbCon
             e.HasKey(x => x.Id);
             e.HasIndex(x => new { x.ApplicationId, x.AccountId });
             e.HasOne<Account>().WithMany().HasForeignKey(x => x.AccountId).OnDelete(DeleteBehavior.Cascade);
+            // No foreign key: SQLite cannot add one to an existing table; a connection deletes its calendars itself.
+            e.HasIndex(x => x.ConnectionId);
+        });
+        b.Entity<CalendarConnection>(e =>
+        {
+            e.ToTable("calendar_connections");
+            e.HasKey(x => x.Id);
+            e.HasIndex(x => new { x.ApplicationId, x.AccountId });
+            e.HasIndex(x => x.NextSyncAt);
+            e.Property(x => x.Url).HasMaxLength(2048);
+            e.Property(x => x.Error).HasMaxLength(1024);
+            e.Property(x => x.ETag).HasMaxLength(1024);
+            e.HasOne<Account>().WithMany().HasForeignKey(x => x.AccountId).OnDelete(DeleteBehavior.Cascade);
         });
         b.Entity<CalendarEvent>(e =>
         {
@@ -59,6 +73,7 @@ public sealed class RtsDbContext(DbContextOptions<RtsDbContext> options) : DbCon
             e.Property(x => x.Summary).HasMaxLength(EventFields.SummaryMaxLength);
             e.Property(x => x.Description).HasMaxLength(EventFields.DescriptionMaxLength);
             e.Property(x => x.LocationDescription).HasMaxLength(EventFields.LocationMaxLength);
+            e.Property(x => x.SourceUid).HasMaxLength(1024);
             e.HasOne<Calendar>().WithMany().HasForeignKey(x => x.CalendarId).OnDelete(DeleteBehavior.Cascade);
         });
         b.Entity<SchedulingLink>(e =>

@@ -1,6 +1,4 @@
-using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
 using System.Text;
 using RtsApp.Store;
 
@@ -42,43 +40,10 @@ public sealed class CallbackSender(IHttpClientFactory httpClients, CallbackOptio
         }
     }
 
-    /// <summary>The handler behind <see cref="HttpClientName"/>: no proxy (it would hide the real target from the
-    /// address check), no redirects (a 3xx is a failed attempt), and outside Development every resolved address is
-    /// checked before connecting — only public ones are used, so DNS cannot point a callback into the network.</summary>
-    public static SocketsHttpHandler CreateHandler(CallbackOptions options) => new()
-    {
-        UseProxy = false,
-        AllowAutoRedirect = false,
-        UseCookies = false,
-        ConnectCallback = async (context, ct) =>
-        {
-            var host = context.DnsEndPoint.Host;
-            var addresses = IPAddress.TryParse(host, out var literal) ? [literal] : await Dns.GetHostAddressesAsync(host, ct);
-            var usable = options.AllowPrivateNetworks ? addresses : addresses.Where(a => !CallbackUrlGuard.IsRefused(a)).ToArray();
-            if (usable.Length == 0)
-                throw new CallbackTargetRefusedException(addresses.Length == 0
-                    ? $"{host} resolves to no address"
-                    : $"refused: {host} resolves only to loopback or private-network addresses ({string.Join(", ", addresses.Select(a => a.ToString()))})");
-            var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-            try
-            {
-                await socket.ConnectAsync(usable, context.DnsEndPoint.Port, ct);
-                return new NetworkStream(socket, ownsSocket: true);
-            }
-            catch
-            {
-                socket.Dispose();
-                throw;
-            }
-        },
-    };
+    /// <summary>The handler behind <see cref="HttpClientName"/>: <see cref="CallbackUrlGuard.CreateHandler"/> without
+    /// redirects (a 3xx is a failed attempt).</summary>
+    public static SocketsHttpHandler CreateHandler(CallbackOptions options) =>
+        CallbackUrlGuard.CreateHandler(options.AllowPrivateNetworks, allowRedirects: false);
 
-    private static string Describe(HttpRequestException e)
-    {
-        for (Exception? x = e; x is not null; x = x.InnerException)
-            if (x is CallbackTargetRefusedException refused) return refused.Message;
-        return e.InnerException is { } inner ? $"{e.Message} {inner.Message}" : e.Message;
-    }
-
-    private sealed class CallbackTargetRefusedException(string message) : Exception(message);
+    private static string Describe(HttpRequestException e) => CallbackUrlGuard.Describe(e);
 }

@@ -5,7 +5,8 @@ namespace RtsApp.Features.Callbacks;
 
 /// <summary>Which callback targets are acceptable (SPEC §9). <see cref="Check"/> is the syntactic check made when a
 /// link is created; <see cref="IsRefused"/> is applied again to every address a host name resolves to when a callback
-/// is sent, so a public name pointing at an internal address is refused too.</summary>
+/// is sent, so a public name pointing at an internal address is refused too. Calendar connections (SPEC §13) use the
+/// same guard with their own setting.</summary>
 public static class CallbackUrlGuard
 {
     /// <summary>Null when <paramref name="url"/> is acceptable, else a short reason. Only absolute http/https URLs;
@@ -51,6 +52,49 @@ public static class CallbackUrlGuard
             _ => false,
         };
     }
+
+    /// <summary>A handler for outgoing requests to URLs people give us: no proxy (it would hide the real target from
+    /// the address check), no cookies, and unless <paramref name="allowPrivateNetworks"/> every address a host resolves
+    /// to is checked before connecting — only public ones are used, so DNS cannot point a request into the network.
+    /// The check is made per connection, so redirects (when <paramref name="allowRedirects"/>) are checked too.</summary>
+    public static SocketsHttpHandler CreateHandler(bool allowPrivateNetworks, bool allowRedirects) => new()
+    {
+        UseProxy = false,
+        AllowAutoRedirect = allowRedirects,
+        MaxAutomaticRedirections = 5,
+        UseCookies = false,
+        ConnectCallback = async (context, ct) =>
+        {
+            var host = context.DnsEndPoint.Host;
+            var addresses = IPAddress.TryParse(host, out var literal) ? [literal] : await Dns.GetHostAddressesAsync(host, ct);
+            var usable = allowPrivateNetworks ? addresses : addresses.Where(a => !IsRefused(a)).ToArray();
+            if (usable.Length == 0)
+                throw new TargetRefusedException(addresses.Length == 0
+                    ? $"{host} resolves to no address"
+                    : $"refused: {host} resolves only to loopback or private-network addresses ({string.Join(", ", addresses.Select(a => a.ToString()))})");
+            var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            try
+            {
+                await socket.ConnectAsync(usable, context.DnsEndPoint.Port, ct);
+                return new NetworkStream(socket, ownsSocket: true);
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+        },
+    };
+
+    /// <summary>A short reason for a failed request: the guard's refusal when it refused, else the error's own words.</summary>
+    public static string Describe(HttpRequestException e)
+    {
+        for (Exception? x = e; x is not null; x = x.InnerException)
+            if (x is TargetRefusedException refused) return refused.Message;
+        return e.InnerException is { } inner ? $"{e.Message} {inner.Message}" : e.Message;
+    }
+
+    private sealed class TargetRefusedException(string message) : Exception(message);
 
     private static bool IsNat64(byte[] b) =>
         b[0] == 0x00 && b[1] == 0x64 && b[2] == 0xff && b[3] == 0x9b && b.AsSpan(4, 8).IndexOfAnyExcept((byte)0) < 0;
