@@ -23,10 +23,12 @@ public sealed class CreateConnectionValidator : AbstractValidator<CreateConnecti
     private CreateConnectionValidator(bool subImplied)
     {
         RuleFor(x => x.Sub).Required().When(_ => !subImplied);
-        RuleFor(x => x.Provider).Required().Must(p => p == ConnectionProviders.Ics).When(x => !string.IsNullOrEmpty(x.Provider))
+        RuleFor(x => x.Provider).Required();
+        RuleFor(x => x.Provider).Must(p => p == ConnectionProviders.Ics).When(x => !string.IsNullOrEmpty(x.Provider))
             .WithMessage("must be ics (CalDAV connections are not available yet)");
-        RuleFor(x => x.Url).Required().MaximumLength(2048).Must(u => ConnectionsHandler.NormalizeUrl(u) is not null)
-            .When(x => !string.IsNullOrEmpty(x.Url)).WithMessage("must be an absolute http, https or webcal URL");
+        RuleFor(x => x.Url).Required().MaximumLength(2048);
+        RuleFor(x => x.Url).Must(u => ConnectionsHandler.NormalizeUrl(u) is not null).When(x => x.Url is { Length: > 0 and <= 2048 })
+            .WithMessage("must be an absolute http, https or webcal URL");
     }
 }
 
