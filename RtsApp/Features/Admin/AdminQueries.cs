@@ -26,7 +26,10 @@ public sealed record LinkDetailView(SchedulingLink Link, string Status, string A
 
 public sealed record AccountRow(Account Account, string ApplicationName, IReadOnlyList<Calendar> Calendars);
 public sealed record CalendarAgenda(Calendar Calendar, IReadOnlyList<CalendarEvent> Events);
-public sealed record AccountDetailView(Account Account, string ApplicationName, IReadOnlyList<CalendarAgenda> Calendars);
+/// <summary>A calendar connection as the dashboard lists it, with the number of events its calendars hold.</summary>
+public sealed record ConnectionRow(CalendarConnection Connection, int Events);
+public sealed record AccountDetailView(Account Account, string ApplicationName, IReadOnlyList<CalendarAgenda> Calendars,
+    IReadOnlyList<ConnectionRow> Connections);
 
 /// <summary>The dashboard's read-only views over the store. Anything that changes data goes through the same handlers
 /// as the API (<see cref="LinksHandler"/>, <see cref="Applications.ApplicationsHandler"/>, <see cref="CallbackOutbox"/>).</summary>
@@ -141,7 +144,10 @@ public sealed class AdminQueries(IDbContextFactory<RtsDbContext> dbFactory, Link
             agendas.Add(new CalendarAgenda(calendar, events));
         }
         var names = await AppNamesAsync(db, [account.ApplicationId], ct);
-        return new AccountDetailView(account, names[account.ApplicationId], agendas);
+        var connections = await db.CalendarConnections.AsNoTracking().Where(c => c.AccountId == id).OrderBy(c => c.CreatedAt).ThenBy(c => c.Id)
+            .Select(c => new ConnectionRow(c, db.Events.Count(e => db.Calendars.Any(k => k.Id == e.CalendarId && k.ConnectionId == c.Id))))
+            .ToListAsync(ct);
+        return new AccountDetailView(account, names[account.ApplicationId], agendas, connections);
     }
 
     private static async Task<Dictionary<string, string>> AppNamesAsync(RtsDbContext db, IEnumerable<string> ids, CancellationToken ct)
