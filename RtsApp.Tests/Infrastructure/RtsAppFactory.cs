@@ -49,8 +49,9 @@ public class RtsAppFactory : WebApplicationFactory<Program>
     public static RtsAppFactory With(IDictionary<string, string?> overrides) => new(TestDatabase.Create(), owned: true, overrides);
 
     /// <summary>A second app instance on <paramref name="other"/>'s database, as a second process behind a load
-    /// balancer would be; the database stays <paramref name="other"/>'s to drop.</summary>
-    public static RtsAppFactory SharingDatabaseWith(RtsAppFactory other) => new(other.Database, owned: false, new Dictionary<string, string?>());
+    /// balancer would be, with optional extra configuration; the database stays <paramref name="other"/>'s to drop.</summary>
+    public static RtsAppFactory SharingDatabaseWith(RtsAppFactory other, IDictionary<string, string?>? overrides = null) =>
+        new(other.Database, owned: false, overrides ?? new Dictionary<string, string?>());
 
     /// <summary>An app over an existing database (e.g. one a test built at an earlier schema); the caller disposes it.</summary>
     public static RtsAppFactory On(TestDatabase database) => new(database, owned: false, new Dictionary<string, string?>());

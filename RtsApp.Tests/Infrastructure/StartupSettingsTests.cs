@@ -12,6 +12,11 @@ public sealed class StartupSettingsTests
     [InlineData(ConfigKeys.DatabaseProvider, "Oracle")]
     [InlineData(ConfigKeys.CallbackRetryDelays, "soon")]
     [InlineData(ConfigKeys.CallbackTimeout, "-00:00:01")]
+    [InlineData(ConfigKeys.ConnectionsSyncInterval, "00:00:00")]
+    [InlineData(ConfigKeys.ConnectionsSyncInterval, "soon")]
+    [InlineData(ConfigKeys.ConnectionsHorizon, "-1.00:00:00")]
+    [InlineData(ConfigKeys.ConnectionsTimeout, "01:00:00")]
+    [InlineData(ConfigKeys.ConnectionsAllowPrivateNetworks, "maybe")]
     public void Start_WithABadSetting_FailsNamingTheKey(string key, string value)
     {
         using var factory = RtsAppFactory.With(new Dictionary<string, string?> { [key] = value });

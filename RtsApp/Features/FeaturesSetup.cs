@@ -5,6 +5,7 @@ using RtsApp.Features.Availability;
 using RtsApp.Features.Booking;
 using RtsApp.Features.Calendars;
 using RtsApp.Features.Callbacks;
+using RtsApp.Features.Connections;
 using RtsApp.Features.Links;
 using RtsApp.Features.ManagedAvailability;
 
@@ -18,6 +19,7 @@ public static class FeaturesSetup
         .AddRtsLinks()
         .AddRtsBooking()
         .AddRtsCallbacks()
+        .AddRtsConnections()
         .AddRtsAdmin();
 
     /// <summary>Every feature's <c>/v1</c> endpoints, into the API's authenticated, rate-limited group.</summary>
@@ -27,7 +29,8 @@ public static class FeaturesSetup
         .MapEventsApi()
         .MapAvailabilityApi()
         .MapLinksApi()
-        .MapManagedAvailabilityApi();
+        .MapManagedAvailabilityApi()
+        .MapConnectionsApi();
 
     /// <summary>The pages' own endpoints outside <c>/v1</c>.</summary>
     public static WebApplication MapRtsFeaturePages(this WebApplication app)

@@ -23,4 +23,8 @@ public static class ConfigKeys
     public const string AdminPassword = "Rts:Admin:Password";
     /// <summary>A section: <c>Enabled</c>, <c>KnownProxies</c>, <c>KnownNetworks</c> (<see cref="ForwardedHeadersSettings"/>).</summary>
     public const string ForwardedHeaders = "Rts:ForwardedHeaders";
+    public const string ConnectionsSyncInterval = "Rts:Connections:SyncInterval";
+    public const string ConnectionsHorizon = "Rts:Connections:Horizon";
+    public const string ConnectionsAllowPrivateNetworks = "Rts:Connections:AllowPrivateNetworks";
+    public const string ConnectionsTimeout = "Rts:Connections:Timeout";
 }

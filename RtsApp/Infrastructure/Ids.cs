@@ -11,6 +11,7 @@ public static class Ids
     public const string LinkPrefix = "sch_";
     public const string ApplicationPrefix = "app_";
     public const string EventPrefix = "evt_";
+    public const string ConnectionPrefix = "con_";
     public const string AccessTokenPrefix = "rts_at_";
     /// <summary>Longer presented tokens are not looked up: every token this service makes is shorter.</summary>
     public const int MaxTokenLength = 128;

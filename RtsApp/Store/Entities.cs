@@ -41,6 +41,10 @@ public sealed class Calendar
     public required string Name { get; set; }
     public bool IsPrimary { get; set; }
     public Instant CreatedAt { get; set; }
+    /// <summary>The connection this calendar comes from (SPEC §13); null for a calendar of this service.</summary>
+    public string? ConnectionId { get; set; }
+    /// <summary>Events cannot be written into it through the API or by bookings (an ICS feed, a read-only CalDAV calendar).</summary>
+    public bool ReadOnly { get; set; }
 }
 
 /// <summary>An event in a calendar. <see cref="Start"/>/<see cref="End"/> are the instants it occupies (half-open);
@@ -64,6 +68,9 @@ public sealed class CalendarEvent
     public bool Transparent { get; set; }
     /// <summary>The link whose booking wrote this event (SPEC §8: no other link's booking may move or overwrite it).</summary>
     public string? LinkId { get; set; }
+    /// <summary>The UID of the calendar object a connection's sync brought this event from; null for events written
+    /// through the API or by bookings. A sync replaces exactly the events of its calendar that carry one.</summary>
+    public string? SourceUid { get; set; }
     public Instant CreatedAt { get; set; }
     public Instant UpdatedAt { get; set; }
 }
@@ -135,7 +142,7 @@ public static class LinkStatuses
 
 /// <summary>One callback to send (the outbox): the exact body bytes, signed when sent. At least once; the
 /// <see cref="Id"/> is the <c>Rts-Delivery-Id</c> header, stable across retries.</summary>
-public sealed class CallbackDelivery
+public sealed class CallbackDelivery : ILeased
 {
     public required string Id { get; set; }
     public required string ApplicationId { get; set; }
@@ -219,4 +226,45 @@ public sealed class AvailablePeriodRow
     public Instant Start { get; set; }
     public Instant End { get; set; }
     public Instant CreatedAt { get; set; }
+}
+
+/// <summary>A calendar connection (SPEC §13, <c>con_…</c>): an account's calendars elsewhere, kept in sync by the
+/// connection worker, which leases the row while it syncs.</summary>
+public sealed class CalendarConnection : ILeased
+{
+    public required string Id { get; set; }
+    public required string ApplicationId { get; set; }
+    public required string AccountId { get; set; }
+    /// <summary><see cref="ConnectionProviders"/>.</summary>
+    public required string Provider { get; set; }
+    public required string Url { get; set; }
+    /// <summary><see cref="ConnectionStatuses"/>.</summary>
+    public required string Status { get; set; }
+    /// <summary>Why the last sync failed, for people; null while active.</summary>
+    public string? Error { get; set; }
+    /// <summary>When the connection last had the server's current content (downloaded, or confirmed unchanged).</summary>
+    public Instant? LastSyncedAt { get; set; }
+    /// <summary>Objects the last read sync could not read (SPEC §13: counted, never fatal).</summary>
+    public int SkippedObjects { get; set; }
+    /// <summary>Failed syncs in a row: the retry backoff grows with it.</summary>
+    public int Failures { get; set; }
+    /// <summary>The validators of the last good download, for a conditional GET.</summary>
+    public string? ETag { get; set; }
+    public string? LastModified { get; set; }
+    /// <summary>When a worker should sync next; "sync now" sets it to the distant past.</summary>
+    public Instant NextSyncAt { get; set; }
+    public Instant? LeaseUntil { get; set; }
+    public string? LeaseOwner { get; set; }
+    public Instant CreatedAt { get; set; }
+}
+
+public static class ConnectionProviders
+{
+    public const string Ics = "ics";
+}
+
+public static class ConnectionStatuses
+{
+    public const string Active = "active";
+    public const string Error = "error";
 }

@@ -27,6 +27,7 @@ public sealed class RtsDbContext(DbContextOptions<RtsDbContext> options) : DbCon
     public DbSet<AdminSignInThrottle> AdminSignInThrottles => Set<AdminSignInThrottle>();
     public DbSet<AvailabilityRule> AvailabilityRules => Set<AvailabilityRule>();
     public DbSet<AvailablePeriodRow> AvailablePeriods => Set<AvailablePeriodRow>();
+    public DbSet<CalendarConnection> CalendarConnections => Set<CalendarConnection>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -61,6 +62,19 @@ public sealed class RtsDbContext(DbContextOptions<RtsDbContext> options) : DbCon
             e.HasKey(x => x.Id);
             e.HasIndex(x => new { x.ApplicationId, x.AccountId });
             e.HasOne<Account>().WithMany().HasForeignKey(x => x.AccountId).OnDelete(DeleteBehavior.Cascade);
+            // No foreign key: SQLite cannot add one to an existing table; a connection deletes its calendars itself.
+            e.HasIndex(x => x.ConnectionId);
+        });
+        b.Entity<CalendarConnection>(e =>
+        {
+            e.ToTable("calendar_connections");
+            e.HasKey(x => x.Id);
+            e.HasIndex(x => new { x.ApplicationId, x.AccountId });
+            e.HasIndex(x => x.NextSyncAt);
+            e.Property(x => x.Url).HasMaxLength(2048);
+            e.Property(x => x.Error).HasMaxLength(1024);
+            e.Property(x => x.ETag).HasMaxLength(1024);
+            e.HasOne<Account>().WithMany().HasForeignKey(x => x.AccountId).OnDelete(DeleteBehavior.Cascade);
         });
         b.Entity<CalendarEvent>(e =>
         {
@@ -72,6 +86,7 @@ public sealed class RtsDbContext(DbContextOptions<RtsDbContext> options) : DbCon
             e.Property(x => x.Summary).HasMaxLength(EventFields.SummaryMaxLength);
             e.Property(x => x.Description).HasMaxLength(EventFields.DescriptionMaxLength);
             e.Property(x => x.LocationDescription).HasMaxLength(EventFields.LocationMaxLength);
+            e.Property(x => x.SourceUid).HasMaxLength(1024);
             e.HasOne<Calendar>().WithMany().HasForeignKey(x => x.CalendarId).OnDelete(DeleteBehavior.Cascade);
         });
         b.Entity<SchedulingLink>(e =>

@@ -31,8 +31,10 @@ public sealed record CalendarAgenda(Calendar Calendar, IReadOnlyList<CalendarEve
 /// <summary>One day of a rule's week: its periods as "HH:mm–HH:mm" wall-clock ranges in the rule's zone, in order.</summary>
 public sealed record RuleDay(string Day, IReadOnlyList<string> Ranges);
 public sealed record RuleGrid(string RuleId, string Tzid, IReadOnlyList<string> CalendarIds, IReadOnlyList<RuleDay> Days);
+/// <summary>A calendar connection as the dashboard lists it, with the number of events its calendars hold.</summary>
+public sealed record ConnectionRow(CalendarConnection Connection, int Events);
 public sealed record AccountDetailView(Account Account, string ApplicationName, IReadOnlyList<CalendarAgenda> Calendars,
-    IReadOnlyList<RuleGrid> Rules, IReadOnlyList<AvailablePeriodRow> UpcomingPeriods);
+    IReadOnlyList<RuleGrid> Rules, IReadOnlyList<AvailablePeriodRow> UpcomingPeriods, IReadOnlyList<ConnectionRow> Connections);
 
 /// <summary>The dashboard's read-only views over the store. Anything that changes data goes through the same handlers
 /// as the API (<see cref="LinksHandler"/>, <see cref="Applications.ApplicationsHandler"/>, <see cref="CallbackOutbox"/>).</summary>
@@ -157,7 +159,10 @@ public sealed class AdminQueries(IDbContextFactory<RtsDbContext> dbFactory, Link
         var periods = await db.AvailablePeriods.AsNoTracking().Where(p => p.AccountId == id && p.End > now)
             .OrderBy(p => p.Start).ThenBy(p => p.PeriodId).Take(AgendaLimit).ToListAsync(ct);
         var names = await AppNamesAsync(db, [account.ApplicationId], ct);
-        return new AccountDetailView(account, names[account.ApplicationId], agendas, rules.Select(Grid).ToList(), periods);
+        var connections = await db.CalendarConnections.AsNoTracking().Where(c => c.AccountId == id).OrderBy(c => c.CreatedAt).ThenBy(c => c.Id)
+            .Select(c => new ConnectionRow(c, db.Events.Count(e => db.Calendars.Any(k => k.Id == e.CalendarId && k.ConnectionId == c.Id))))
+            .ToListAsync(ct);
+        return new AccountDetailView(account, names[account.ApplicationId], agendas, rules.Select(Grid).ToList(), periods, connections);
     }
 
     /// <summary>A rule's week, Monday first, each day's periods sorted by start.</summary>

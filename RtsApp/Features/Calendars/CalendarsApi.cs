@@ -52,7 +52,7 @@ public static class CalendarsApi
         if (account is null || (caller.AccountId is not null && caller.AccountId != sub))
             return ApiError.Field(404, "sub", ApiError.NotFound, "no such account");
 
-        var isFirst = !await db.Calendars.AnyAsync(c => c.AccountId == sub, ct);
+        var isFirst = !await db.Calendars.AnyAsync(c => c.AccountId == sub && c.ConnectionId == null, ct);
         var calendar = new Calendar
         {
             Id = Ids.New(Ids.CalendarPrefix),
@@ -64,7 +64,7 @@ public static class CalendarsApi
         };
         db.Calendars.Add(calendar);
         await db.SaveChangesAsync(ct);
-        return TypedResults.Ok(new CalendarReply(View(calendar, account)));
+        return TypedResults.Ok(new CalendarReply(View(calendar, account, null)));
     }
 
     public static async Task<Ok<CalendarsReply>> ListCalendars(Caller caller, IDbContextFactory<RtsDbContext> dbFactory, CancellationToken ct)
@@ -76,9 +76,14 @@ public static class CalendarsApi
             where c.ApplicationId == caller.ApplicationId && (caller.AccountId == null || c.AccountId == caller.AccountId)
             orderby c.CreatedAt, c.Id
             select new { c, a }).ToListAsync(ct);
-        return TypedResults.Ok(new CalendarsReply(rows.Select(r => View(r.c, r.a)).ToList()));
+        var connectionIds = rows.Select(r => r.c.ConnectionId).OfType<string>().Distinct().ToList();
+        var connections = await db.CalendarConnections.AsNoTracking().Where(x => connectionIds.Contains(x.Id)).ToDictionaryAsync(x => x.Id, ct);
+        return TypedResults.Ok(new CalendarsReply(rows.Select(r => View(r.c, r.a, r.c.ConnectionId is { } id ? connections.GetValueOrDefault(id) : null)).ToList()));
     }
 
-    private static CalendarView View(Calendar c, Account a) =>
-        new(c.Id, a.Id, c.Name, false, false, c.IsPrimary, "pro_" + a.Id[Ids.AccountPrefix.Length..], a.Email ?? a.Name, ProviderName);
+    /// <summary>A local calendar is this service's (<see cref="ProviderName"/>, the account's profile); a connected one
+    /// shows its connection as the profile and its provider (SPEC §13).</summary>
+    private static CalendarView View(Calendar c, Account a, CalendarConnection? connection) => connection is null
+        ? new(c.Id, a.Id, c.Name, c.ReadOnly, false, c.IsPrimary, "pro_" + a.Id[Ids.AccountPrefix.Length..], a.Email ?? a.Name, ProviderName)
+        : new(c.Id, a.Id, c.Name, c.ReadOnly, false, c.IsPrimary, connection.Id, Connections.ConnectionsHandler.ProfileName(connection.Url), connection.Provider);
 }

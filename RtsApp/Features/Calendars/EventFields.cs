@@ -8,6 +8,9 @@ namespace RtsApp.Features.Calendars;
 public static class EventFields
 {
     public const int EventIdMaxLength = 256;
+    /// <summary>A write into a calendar that cannot be written (SPEC §13: an ICS feed's).</summary>
+    public const string CalendarReadonlyKey = "errors.calendar_readonly";
+    public const string CalendarReadonlyMessage = "is read-only: its events come from a calendar connection";
     public const int SummaryMaxLength = 1024;
     public const int DescriptionMaxLength = 4096;
     public const int LocationMaxLength = 1024;

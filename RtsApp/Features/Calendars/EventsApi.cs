@@ -33,7 +33,7 @@ public static class EventsApi
     {
         if (body.Error is { } bad) return bad;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        if (!await OwnsCalendar(db, caller, calendarId, ct)) return CalendarNotFound();
+        if (await WritableCalendarError(db, caller, calendarId, ct) is { } notWritable) return notWritable;
         if (!body.TryParse(UpsertEventValidator.Instance, r => r.ToSpec(), out var spec, out var invalid)) return invalid;
         try
         {
@@ -62,7 +62,7 @@ public static class EventsApi
         }
         if (string.IsNullOrEmpty(eventId)) return ApiError.RequiredField("event_id");
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        if (!await OwnsCalendar(db, caller, calendarId, ct)) return CalendarNotFound();
+        if (await WritableCalendarError(db, caller, calendarId, ct) is { } notWritable) return notWritable;
         await db.Events.Where(e => e.CalendarId == calendarId && e.EventId == eventId).ExecuteDeleteAsync(ct);
         return TypedResults.Accepted((string?)null);
     }
@@ -113,9 +113,18 @@ public static class EventsApi
         return new EventPage(rows, range, count);
     }
 
-    private static async Task<bool> OwnsCalendar(RtsDbContext db, Caller caller, string calendarId, CancellationToken ct) =>
-        await db.Calendars.AnyAsync(c => c.Id == calendarId && c.ApplicationId == caller.ApplicationId
-                                         && (caller.AccountId == null || c.AccountId == caller.AccountId), ct);
-
-    private static ApiError CalendarNotFound() => ApiError.Field(404, "calendar_id", ApiError.NotFound, "no such calendar");
+    /// <summary>404 unless the caller may see the calendar; 422 <c>errors.calendar_readonly</c> for a calendar a
+    /// connection brings that cannot be written (an ICS feed); null when the caller may write into it.</summary>
+    private static async Task<ApiError?> WritableCalendarError(RtsDbContext db, Caller caller, string calendarId, CancellationToken ct)
+    {
+        var readOnly = await db.Calendars.Where(c => c.Id == calendarId && c.ApplicationId == caller.ApplicationId
+                                                     && (caller.AccountId == null || c.AccountId == caller.AccountId))
+            .Select(c => (bool?)c.ReadOnly).FirstOrDefaultAsync(ct);
+        return readOnly switch
+        {
+            null => ApiError.Field(404, "calendar_id", ApiError.NotFound, "no such calendar"),
+            true => ApiError.Unprocessable("calendar_id", EventFields.CalendarReadonlyKey, EventFields.CalendarReadonlyMessage),
+            false => null,
+        };
+    }
 }

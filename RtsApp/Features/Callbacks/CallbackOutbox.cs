@@ -83,15 +83,12 @@ public static class CallbackOutbox
     }
 }
 
-/// <summary>Wakes every callback worker in this process: a broadcast that cannot be missed, because a worker takes
-/// <see cref="Next"/> before it looks for work and then waits on that task.</summary>
+/// <summary>Wakes every callback worker in this process (<see cref="WorkSignal"/>).</summary>
 internal static class CallbackSignal
 {
-    private static TaskCompletionSource next = New();
+    private static readonly WorkSignal Signal = new();
 
-    public static Task Next => Volatile.Read(ref next).Task;
+    public static Task Next => Signal.Next;
 
-    public static void Notify() => Interlocked.Exchange(ref next, New()).TrySetResult();
-
-    private static TaskCompletionSource New() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+    public static void Notify() => Signal.Notify();
 }

@@ -45,14 +45,8 @@ public sealed class CallbackSender(IHttpClientFactory httpClients, CallbackOptio
     /// address check), no redirects (a 3xx is a failed attempt), and outside Development every resolved address is
     /// checked before connecting (<see cref="PublicAddressGuard.ConnectCallback"/>) — only public ones are used, so DNS
     /// cannot point a callback into the network.</summary>
-    public static SocketsHttpHandler CreateHandler(CallbackOptions options) => new()
-    {
-        UseProxy = false,
-        AllowAutoRedirect = false,
-        UseCookies = false,
-        ConnectCallback = PublicAddressGuard.ConnectCallback(options.AllowPrivateNetworks),
-    };
+    public static SocketsHttpHandler CreateHandler(CallbackOptions options) =>
+        PublicAddressGuard.CreateHandler(options.AllowPrivateNetworks, allowRedirects: false);
 
-    private static string Describe(HttpRequestException e) =>
-        PublicAddressGuard.RefusalOf(e) ?? (e.InnerException is { } inner ? $"{e.Message} {inner.Message}" : e.Message);
+    private static string Describe(HttpRequestException e) => PublicAddressGuard.Describe(e);
 }

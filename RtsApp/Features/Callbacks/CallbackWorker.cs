@@ -9,7 +9,7 @@ namespace RtsApp.Features.Callbacks;
 
 /// <summary>Sends the outbox. Everything it knows is in the database, so it survives restarts, and any number of
 /// processes on one database share the work: a delivery is sent only by the worker holding its lease, taken with one
-/// conditional UPDATE (<see cref="TryClaimAsync"/>) and expiring after the configured <see cref="CallbackOptions.LeaseDuration"/> if
+/// conditional UPDATE (<see cref="TryClaimAsync"/>, the shared <see cref="Leases"/>) and expiring after the configured <see cref="CallbackOptions.LeaseDuration"/> if
 /// that worker dies. "Due" is judged by the injected <see cref="IClock"/>; the polling sleep is real time.</summary>
 public sealed partial class CallbackWorker(
     IDbContextFactory<RtsDbContext> dbFactory, CallbackSender sender, ApplicationsHandler applications,
@@ -21,7 +21,7 @@ public sealed partial class CallbackWorker(
     private const int ConcurrentSends = 8;
 
     /// <summary>This worker's lease owner name: unique per process and start.</summary>
-    public string Owner { get; } = $"{Environment.MachineName}/{Environment.ProcessId}/{Ids.Secret(6)}";
+    public string Owner { get; } = Leases.NewOwner();
 
     protected override async Task ExecuteAsync(CancellationToken stop)
     {
@@ -64,17 +64,11 @@ public sealed partial class CallbackWorker(
 
     /// <summary>Pending, due, and not leased by a live worker.</summary>
     private static IQueryable<CallbackDelivery> Claimable(IQueryable<CallbackDelivery> deliveries, Instant now) =>
-        deliveries.Where(d => d.Status == CallbackStatuses.Pending && d.NextAttemptAt <= now && (d.LeaseUntil == null || d.LeaseUntil < now));
+        deliveries.Where(d => d.Status == CallbackStatuses.Pending && d.NextAttemptAt <= now).Unleased(now);
 
-    /// <summary>Takes the lease on one delivery with a single conditional UPDATE, atomic on SQLite and PostgreSQL
-    /// alike: of several workers racing for it, exactly one sees one row updated.</summary>
-    internal static async Task<bool> TryClaimAsync(RtsDbContext db, string id, string owner, Instant now, Duration lease, CancellationToken ct)
-    {
-        Instant? leaseUntil = now + lease;
-        var updated = await Claimable(db.CallbackDeliveries.Where(d => d.Id == id), now)
-            .ExecuteUpdateAsync(s => s.SetProperty(d => d.LeaseOwner, owner).SetProperty(d => d.LeaseUntil, leaseUntil), ct);
-        return updated == 1;
-    }
+    /// <summary>Takes the lease on one claimable delivery (<see cref="Leases.TryClaimAsync{T}"/>).</summary>
+    internal static Task<bool> TryClaimAsync(RtsDbContext db, string id, string owner, Instant now, Duration lease, CancellationToken ct) =>
+        Leases.TryClaimAsync(Claimable(db.CallbackDeliveries.Where(d => d.Id == id), now), owner, now, lease, ct);
 
     private async Task AttemptAsync(string id, CancellationToken stop)
     {
@@ -113,7 +107,7 @@ public sealed partial class CallbackWorker(
         Instant? lastAttemptAt = now;
         var nextAttemptAt = next ?? delivery.NextAttemptAt;
         var error = result.Error is { Length: > 1024 } e ? e[..1024] : result.Error;
-        var updated = await db.CallbackDeliveries.Where(d => d.Id == delivery.Id && d.LeaseOwner == Owner).ExecuteUpdateAsync(s => s
+        var updated = await db.CallbackDeliveries.Where(d => d.Id == delivery.Id).HeldBy(Owner).ExecuteUpdateAsync(s => s
             .SetProperty(d => d.Status, status)
             .SetProperty(d => d.Attempts, attempt)
             .SetProperty(d => d.LastAttemptAt, lastAttemptAt)
@@ -136,8 +130,7 @@ public sealed partial class CallbackWorker(
     {
         try
         {
-            await db.CallbackDeliveries.Where(d => d.Id == id && d.LeaseOwner == Owner)
-                .ExecuteUpdateAsync(s => s.SetProperty(d => d.LeaseOwner, (string?)null).SetProperty(d => d.LeaseUntil, (Instant?)null));
+            await Leases.ReleaseAsync(db.CallbackDeliveries.Where(d => d.Id == id), Owner);
         }
         catch (Exception e)
         {

@@ -96,14 +96,16 @@ public sealed class LinksHandler(IDbContextFactory<RtsDbContext> dbFactory, IDat
     private static async Task<ApiError?> CheckTargetsAsync(RtsDbContext db, string applicationId, LinkSpec spec, CancellationToken ct)
     {
         var ids = spec.TargetCalendars.Select(t => t.CalendarId).Distinct().ToList();
-        var owners = await db.Calendars.AsNoTracking().Where(c => c.ApplicationId == applicationId && ids.Contains(c.Id))
-            .ToDictionaryAsync(c => c.Id, c => c.AccountId, ct);
+        var calendars = await db.Calendars.AsNoTracking().Where(c => c.ApplicationId == applicationId && ids.Contains(c.Id))
+            .ToDictionaryAsync(c => c.Id, ct);
         var errors = new Dictionary<string, List<ErrorDetail>>();
         for (var i = 0; i < spec.TargetCalendars.Count; i++)
         {
             var t = spec.TargetCalendars[i];
-            if (!owners.TryGetValue(t.CalendarId, out var owner) || owner != t.Sub)
+            if (!calendars.TryGetValue(t.CalendarId, out var calendar) || calendar.AccountId != t.Sub)
                 errors[$"target_calendars[{i}].calendar_id"] = [new ErrorDetail(ApiError.NotFound, $"is not a calendar of {t.Sub}")];
+            else if (calendar.ReadOnly) // SPEC §13: a feed cannot be written back
+                errors[$"target_calendars[{i}].calendar_id"] = [new ErrorDetail(Calendars.EventFields.CalendarReadonlyKey, Calendars.EventFields.CalendarReadonlyMessage)];
         }
         return errors.Count == 0 ? null : new ApiError(422, errors);
     }

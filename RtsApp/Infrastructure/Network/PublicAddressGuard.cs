@@ -114,6 +114,22 @@ public static class PublicAddressGuard
             if (x is AddressRefusedException refused) return refused.Message;
         return null;
     }
+
+    /// <summary>A handler for outgoing requests to URLs people give us (callbacks, calendar servers): no proxy (it would
+    /// hide the real target from the address check), no cookies, and every connection — redirects included, when
+    /// <paramref name="allowRedirects"/> — made through <see cref="ConnectCallback"/>.</summary>
+    public static SocketsHttpHandler CreateHandler(bool allowPrivateNetworks, bool allowRedirects) => new()
+    {
+        UseProxy = false,
+        AllowAutoRedirect = allowRedirects,
+        MaxAutomaticRedirections = 5,
+        UseCookies = false,
+        ConnectCallback = ConnectCallback(allowPrivateNetworks),
+    };
+
+    /// <summary>A short reason for a failed request: the guard's refusal when it refused, else the error's own words.</summary>
+    public static string Describe(HttpRequestException e) =>
+        RefusalOf(e) ?? (e.InnerException is { } inner ? $"{e.Message} {inner.Message}" : e.Message);
 }
 
 /// <summary>Thrown by <see cref="PublicAddressGuard.ConnectCallback"/> when a host resolves to no acceptable address.</summary>

@@ -1,0 +1,167 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using NodaTime;
+using RtsApp.Features.Calendars;
+using RtsApp.ICalendar;
+using RtsApp.Infrastructure;
+using RtsApp.Store;
+
+namespace RtsApp.Features.Connections;
+
+/// <summary>A feed read for one window: its occurrences and skipped objects, or why it cannot be used.</summary>
+public sealed record FeedContent(IReadOnlyList<IcsOccurrence> Occurrences, int SkippedObjects, string? Error);
+
+/// <summary>Keeps a connection's calendar current (SPEC §13): downloads the feed, reads it for the sync window, and
+/// replaces the calendar's synced events in one transaction. A failed sync keeps the last good events.</summary>
+public sealed partial class ConnectionSync(
+    IDbContextFactory<RtsDbContext> dbFactory, IcsFeedClient feeds, IOptions<ConnectionOptions> options, IClock clock, ILogger<ConnectionSync> logger)
+{
+    public const string NotACalendar = "not an iCalendar feed";
+
+    /// <summary>The window a sync keeps: from a day before <paramref name="now"/> to the horizon after it.</summary>
+    public Interval Window(Instant now) => new(now - Duration.FromDays(1), now + Duration.FromTimeSpan(options.Value.Horizon));
+
+    /// <summary>Reads <paramref name="text"/> for <paramref name="window"/> (floating times and all-day dates in
+    /// <paramref name="zone"/>, the account's); a text that is no calendar, is cut off or holds too many occurrences is
+    /// an error, so that the last good events are kept rather than replaced by a partial reading.</summary>
+    public static FeedContent Read(string text, DateTimeZone zone, Interval window)
+    {
+        var result = IcsReader.Read(text, zone, window, ConnectionOptions.MaxInstances);
+        if (!result.IsCalendar) return new FeedContent([], 0, NotACalendar);
+        if (!result.IsComplete) return new FeedContent([], result.SkippedObjects, "the feed was cut off (no END:VCALENDAR)");
+        if (result.TruncatedAtLimit)
+            return new FeedContent([], result.SkippedObjects, string.Create(CultureInfo.InvariantCulture,
+                $"the feed has more than {ConnectionOptions.MaxInstances:N0} events in the sync window"));
+        return new FeedContent(result.Occurrences, result.SkippedObjects, null);
+    }
+
+    /// <summary>Downloads and reads a feed unconditionally within <paramref name="timeout"/>: what creating a connection checks.</summary>
+    public async Task<(FeedDownload Download, FeedContent? Content)> CheckAsync(string url, DateTimeZone zone, Instant now, TimeSpan timeout, CancellationToken ct)
+    {
+        var download = await feeds.DownloadAsync(url, null, null, timeout, ct);
+        if (download.Error is not null || download.Text is null) return (download, null);
+        return (download, Read(download.Text, zone, Window(now)));
+    }
+
+    /// <summary>Syncs one connection that <paramref name="owner"/> has leased, and gives the lease back with the result.
+    /// A 304 costs one small UPDATE of the connection: nothing is parsed and no event is written.</summary>
+    public async Task SyncAsync(string connectionId, string owner, CancellationToken stop)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(stop);
+        var connection = await db.CalendarConnections.AsNoTracking().FirstOrDefaultAsync(c => c.Id == connectionId, stop);
+        if (connection is null) return;
+        var tzid = await db.Accounts.Where(a => a.Id == connection.AccountId).Select(a => a.Tzid).FirstOrDefaultAsync(stop);
+        var zone = TzdbZones.Find(tzid) ?? DateTimeZone.Utc;
+        var download = await feeds.DownloadAsync(connection.Url, connection.ETag, connection.LastModified, options.Value.Timeout, stop);
+        var now = clock.GetCurrentInstant();
+        var next = now + Duration.FromTimeSpan(options.Value.SyncInterval);
+        var mine = db.CalendarConnections.Where(c => c.Id == connectionId).HeldBy(owner);
+        if (download.NotModified)
+        {
+            Instant? synced = now;
+            var kept = await mine.ExecuteUpdateAsync(s => s.SetProperty(c => c.LastSyncedAt, synced).SetProperty(c => c.NextSyncAt, next)
+                .SetProperty(c => c.Status, ConnectionStatuses.Active).SetProperty(c => c.Error, (string?)null).SetProperty(c => c.Failures, 0)
+                .SetProperty(c => c.LeaseOwner, (string?)null).SetProperty(c => c.LeaseUntil, (Instant?)null), CancellationToken.None);
+            if (kept == 0) LogLeaseLost(connectionId);
+            else LogNotModified(connectionId);
+            return;
+        }
+        var content = download.Text is { } text ? Read(text, zone, Window(now)) : null;
+        if ((download.Error ?? content?.Error) is { } error)
+        {
+            await FailAsync(mine, connection, error, now, content?.SkippedObjects);
+            return;
+        }
+        var occurrences = content?.Occurrences ?? [];
+        await using var tx = await db.Database.BeginTransactionAsync(stop);
+        Instant? syncedAt = now;
+        var skipped = content?.SkippedObjects ?? 0;
+        var updated = await mine.ExecuteUpdateAsync(s => s
+            .SetProperty(c => c.Status, ConnectionStatuses.Active).SetProperty(c => c.Error, (string?)null)
+            .SetProperty(c => c.LastSyncedAt, syncedAt).SetProperty(c => c.SkippedObjects, skipped).SetProperty(c => c.Failures, 0)
+            .SetProperty(c => c.ETag, download.ETag).SetProperty(c => c.LastModified, download.LastModified)
+            .SetProperty(c => c.NextSyncAt, next)
+            .SetProperty(c => c.LeaseOwner, (string?)null).SetProperty(c => c.LeaseUntil, (Instant?)null), stop);
+        if (updated == 0)
+        {
+            LogLeaseLost(connectionId);
+            return; // the transaction is rolled back on dispose
+        }
+        var calendars = await db.Calendars.Where(c => c.ConnectionId == connectionId).Select(c => c.Id).ToListAsync(stop);
+        foreach (var calendarId in calendars)
+            await ReplaceEventsAsync(db, connection.ApplicationId, calendarId, zone.Id, occurrences, now, stop);
+        await db.SaveChangesAsync(stop);
+        await tx.CommitAsync(stop);
+        LogSynced(connectionId, occurrences.Count, skipped);
+    }
+
+    private async Task FailAsync(IQueryable<CalendarConnection> mine, CalendarConnection connection, string error, Instant now, int? skipped)
+    {
+        var failures = connection.Failures + 1;
+        var retryAt = now + Duration.FromTimeSpan(options.Value.RetryDelay(failures, Random.Shared.NextDouble()));
+        var reason = error.Length > 1024 ? error[..1024] : error;
+        var skippedObjects = skipped ?? connection.SkippedObjects;
+        var updated = await mine.ExecuteUpdateAsync(s => s
+            .SetProperty(c => c.Status, ConnectionStatuses.Error).SetProperty(c => c.Error, reason)
+            .SetProperty(c => c.Failures, failures).SetProperty(c => c.SkippedObjects, skippedObjects).SetProperty(c => c.NextSyncAt, retryAt)
+            .SetProperty(c => c.LeaseOwner, (string?)null).SetProperty(c => c.LeaseUntil, (Instant?)null), CancellationToken.None);
+        if (updated == 0) LogLeaseLost(connection.Id);
+        else LogFailed(connection.Id, failures, reason, ApiJson.Format(retryAt));
+    }
+
+    /// <summary>Replaces the calendar's synced events with <paramref name="occurrences"/> in the tracked context (the
+    /// caller saves, in its transaction). Events written otherwise (no <see cref="CalendarEvent.SourceUid"/>) stay.</summary>
+    public static async Task ReplaceEventsAsync(RtsDbContext db, string applicationId, string calendarId, string tzid,
+        IReadOnlyList<IcsOccurrence> occurrences, Instant now, CancellationToken ct)
+    {
+        await db.Events.Where(e => e.CalendarId == calendarId && e.SourceUid != null).ExecuteDeleteAsync(ct);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var o in occurrences)
+        {
+            var eventId = EventId(o);
+            if (!seen.Add(eventId)) continue;
+            db.Events.Add(new CalendarEvent
+            {
+                Id = Ids.New(Ids.EventPrefix),
+                ApplicationId = applicationId,
+                CalendarId = calendarId,
+                EventId = eventId,
+                Summary = Truncate(o.Summary, EventFields.SummaryMaxLength),
+                Start = o.Start,
+                End = o.End,
+                Tzid = tzid,
+                StartDate = o.AllDayStart,
+                EndDate = o.AllDayEnd,
+                Transparent = o.Transparent,
+                SourceUid = Truncate(o.Uid, 1024),
+                CreatedAt = now,
+                UpdatedAt = now,
+            });
+        }
+    }
+
+    /// <summary>A synced occurrence's event_id: its UID, with the instance's original start for a recurring one
+    /// (<c>uid/20260327T090000Z</c>); a hash when that would be too long.</summary>
+    public static string EventId(IcsOccurrence o)
+    {
+        var id = o.RecurrenceId is { } r ? o.Uid + "/" + r.ToString("uuuuMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture) : o.Uid;
+        return id.Length <= EventFields.EventIdMaxLength ? id : "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(id)));
+    }
+
+    private static string Truncate(string s, int max) => s.Length <= max ? s : s[..max];
+
+    [LoggerMessage(LogLevel.Information, "Connection {ConnectionId} synced: {Events} events, {Skipped} objects skipped")]
+    private partial void LogSynced(string connectionId, int events, int skipped);
+
+    [LoggerMessage(LogLevel.Debug, "Connection {ConnectionId}: the feed has not changed")]
+    private partial void LogNotModified(string connectionId);
+
+    [LoggerMessage(LogLevel.Warning, "Connection {ConnectionId} failed to sync ({Failures} in a row): {Error}; next attempt at {RetryAt}")]
+    private partial void LogFailed(string connectionId, int failures, string error, string retryAt);
+
+    [LoggerMessage(LogLevel.Warning, "Connection {ConnectionId}: the lease ran out during the sync; its result was dropped")]
+    private partial void LogLeaseLost(string connectionId);
+}

@@ -1,0 +1,212 @@
+using FluentValidation;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using NodaTime;
+using RtsApp.Features.Links;
+using RtsApp.Infrastructure;
+using RtsApp.Store;
+
+namespace RtsApp.Features.Connections;
+
+public sealed record CreateConnectionRequest(string? Sub, string? Provider, string? Url);
+
+/// <summary>A validated connection request: the provider known, the URL absolute http(s) and ASCII.</summary>
+public sealed record ConnectionSpec(string? Sub, string Provider, string Url);
+
+public sealed class CreateConnectionValidator : AbstractValidator<CreateConnectionRequest>
+{
+    private static readonly CreateConnectionValidator WithSub = new(false), SubImplied = new(true);
+
+    /// <summary>With an account token the <c>sub</c> is implied.</summary>
+    public static CreateConnectionValidator For(bool subImplied) => subImplied ? SubImplied : WithSub;
+
+    private CreateConnectionValidator(bool subImplied)
+    {
+        RuleFor(x => x.Sub).Required().When(_ => !subImplied);
+        RuleFor(x => x.Provider).Required();
+        RuleFor(x => x.Provider).Must(p => p == ConnectionProviders.Ics).When(x => !string.IsNullOrEmpty(x.Provider))
+            .WithMessage("must be ics (CalDAV connections are not available yet)");
+        RuleFor(x => x.Url).Required().MaximumLength(2048);
+        RuleFor(x => x.Url).Must(u => ConnectionsHandler.NormalizeUrl(u) is not null).When(x => x.Url is { Length: > 0 and <= 2048 })
+            .WithMessage("must be an absolute http, https or webcal URL");
+    }
+}
+
+public sealed record ConnectionCalendarView(string CalendarId, string CalendarName, bool CalendarReadonly);
+public sealed record ConnectionView(
+    string ConnectionId, string Sub, string Provider, string Url, string Status, string? Error, string? LastSyncedAt, int SkippedObjects,
+    IReadOnlyList<ConnectionCalendarView> Calendars);
+public sealed record ConnectionReply(ConnectionView CalendarConnection);
+public sealed record ConnectionsReply(IReadOnlyList<ConnectionView> CalendarConnections);
+
+/// <summary>Creates, reads, syncs and deletes connections; used by the API and the admin dashboard.</summary>
+public sealed class ConnectionsHandler(
+    IDbContextFactory<RtsDbContext> dbFactory, ConnectionSync sync, IOptions<ConnectionOptions> options, IClock clock)
+{
+    public const string ConnectionFailedKey = "errors.connection_failed";
+    public const string InUseKey = "errors.in_use";
+
+    /// <summary>"Sync now": due before any clock, whichever process's clock reads it.</summary>
+    public static readonly Instant DueNow = Instant.FromUnixTimeTicks(0);
+
+    /// <summary>The URL as stored: <c>webcal://</c> (how calendar apps link feeds) read as https, then ASCII-normalized.</summary>
+    public static string? NormalizeUrl(string? url)
+    {
+        if (url is null) return null;
+        var trimmed = url.Trim();
+        if (trimmed.StartsWith("webcal://", StringComparison.OrdinalIgnoreCase)) trimmed = "https://" + trimmed["webcal://".Length..];
+        return WebUrls.Normalize(trimmed);
+    }
+
+    public static ConnectionSpec ToSpec(CreateConnectionRequest r) =>
+        new(r.Sub, Validated.Value(r.Provider, "provider"), Validated.Value(NormalizeUrl(r.Url), "url"));
+
+    /// <summary>Checks the feed (download and read, <see cref="ConnectionOptions.CreateCheckLimit"/> at most) and stores
+    /// the connection, its calendar and its events; a feed that cannot be used is a 422 at <c>url</c>.</summary>
+    public async Task<Outcome<ConnectionView>> CreateAsync(Caller caller, ConnectionSpec spec, CancellationToken ct)
+    {
+        var sub = spec.Sub ?? caller.AccountId;
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var account = await db.Accounts.AsNoTracking().FirstOrDefaultAsync(a => a.Id == sub && a.ApplicationId == caller.ApplicationId, ct);
+        if (account is null || (caller.AccountId is not null && caller.AccountId != sub))
+            return ApiError.Field(404, "sub", ApiError.NotFound, "no such account");
+
+        var now = clock.GetCurrentInstant();
+        var zone = TzdbZones.Find(account.Tzid) ?? DateTimeZone.Utc;
+        var timeout = options.Value.Timeout < ConnectionOptions.CreateCheckLimit ? options.Value.Timeout : ConnectionOptions.CreateCheckLimit;
+        var (download, content) = await sync.CheckAsync(spec.Url, zone, now, timeout, ct);
+        var failure = download.Error ?? content?.Error;
+        if (failure is not null || content is null)
+            return ApiError.Unprocessable("url", ConnectionFailedKey, failure ?? ConnectionSync.NotACalendar);
+
+        var connection = new CalendarConnection
+        {
+            Id = Ids.New(Ids.ConnectionPrefix),
+            ApplicationId = caller.ApplicationId,
+            AccountId = account.Id,
+            Provider = spec.Provider,
+            Url = spec.Url,
+            Status = ConnectionStatuses.Active,
+            LastSyncedAt = now,
+            SkippedObjects = content.SkippedObjects,
+            ETag = download.ETag,
+            LastModified = download.LastModified,
+            NextSyncAt = now + Duration.FromTimeSpan(options.Value.SyncInterval),
+            CreatedAt = now,
+        };
+        var calendar = new Calendar
+        {
+            Id = Ids.New(Ids.CalendarPrefix),
+            ApplicationId = caller.ApplicationId,
+            AccountId = account.Id,
+            Name = CalendarName(spec.Url),
+            ConnectionId = connection.Id,
+            ReadOnly = true,
+            CreatedAt = now,
+        };
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        db.CalendarConnections.Add(connection);
+        db.Calendars.Add(calendar);
+        await db.SaveChangesAsync(ct);
+        await ConnectionSync.ReplaceEventsAsync(db, caller.ApplicationId, calendar.Id, zone.Id, content.Occurrences, now, ct);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return View(connection, [calendar]);
+    }
+
+    public async Task<IReadOnlyList<ConnectionView>> ListAsync(Caller caller, string? sub, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var connections = await Visible(db, caller).Where(c => sub == null || c.AccountId == sub)
+            .OrderBy(c => c.CreatedAt).ThenBy(c => c.Id).ToListAsync(ct);
+        return await ViewsAsync(db, connections, ct);
+    }
+
+    public async Task<ConnectionView?> GetAsync(Caller caller, string id, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var connection = await Visible(db, caller).FirstOrDefaultAsync(c => c.Id == id, ct);
+        return connection is null ? null : (await ViewsAsync(db, [connection], ct))[0];
+    }
+
+    /// <summary>Marks the connection due now and wakes this process's worker; false when it is not the caller's (any
+    /// connection for the dashboard, <paramref name="caller"/> null).</summary>
+    public async Task<bool> SyncNowAsync(Caller? caller, string id, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var connections = caller is null ? db.CalendarConnections : Visible(db, caller);
+        var updated = await connections.Where(c => c.Id == id).ExecuteUpdateAsync(s => s.SetProperty(c => c.NextSyncAt, DueNow), ct);
+        if (updated == 1) ConnectionSyncWorker.Signal.Notify();
+        return updated == 1;
+    }
+
+    /// <summary>Deletes the connection with its calendars and their events; 404 when it is not the caller's, 422
+    /// <c>errors.in_use</c> while an open link books into or reads one of its calendars by id.</summary>
+    public async Task<ApiError?> DeleteAsync(Caller caller, string id, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var connection = await Visible(db, caller).FirstOrDefaultAsync(c => c.Id == id, ct);
+        if (connection is null) return NotFound();
+        var calendarIds = await db.Calendars.Where(c => c.ConnectionId == id).Select(c => c.Id).ToListAsync(ct);
+        if (await OpenLinkUsingAsync(db, connection.ApplicationId, calendarIds, ct) is { } linkId)
+            return ApiError.Unprocessable("connection_id", InUseKey, $"the open link {linkId} uses one of this connection's calendars");
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await db.Events.Where(e => calendarIds.Contains(e.CalendarId)).ExecuteDeleteAsync(ct);
+        await db.Calendars.Where(c => c.ConnectionId == id).ExecuteDeleteAsync(ct);
+        await db.CalendarConnections.Where(c => c.Id == id).ExecuteDeleteAsync(ct);
+        await tx.CommitAsync(ct);
+        return null;
+    }
+
+    public static ApiError NotFound() => ApiError.Field(404, "connection_id", ApiError.NotFound, "no such calendar connection");
+
+    /// <summary>An open link whose target calendars or members' calendar_ids name one of <paramref name="calendarIds"/>.
+    /// Calendar ids are random, so a link's stored spec mentions one only when it uses it; the spec is read to be sure.</summary>
+    private async Task<string?> OpenLinkUsingAsync(RtsDbContext db, string applicationId, List<string> calendarIds, CancellationToken ct)
+    {
+        var now = clock.GetCurrentInstant();
+        foreach (var calendarId in calendarIds)
+        {
+            var candidates = await db.Links.AsNoTracking()
+                .Where(l => l.ApplicationId == applicationId && l.Status == LinkStatuses.Open && l.ExpiresAt > now && l.SpecJson.Contains(calendarId))
+                .ToListAsync(ct);
+            foreach (var link in candidates)
+            {
+                if (LinkStore.Read(link) is not { } spec) continue;
+                if (spec.TargetCalendars.Any(t => t.CalendarId == calendarId)
+                    || spec.Groups.SelectMany(g => g.Members).Any(m => m.CalendarIds.Contains(calendarId)))
+                    return link.Id;
+            }
+        }
+        return null;
+    }
+
+    private static IQueryable<CalendarConnection> Visible(RtsDbContext db, Caller caller) =>
+        db.CalendarConnections.AsNoTracking()
+            .Where(c => c.ApplicationId == caller.ApplicationId && (caller.AccountId == null || c.AccountId == caller.AccountId));
+
+    private static async Task<List<ConnectionView>> ViewsAsync(RtsDbContext db, List<CalendarConnection> connections, CancellationToken ct)
+    {
+        var ids = connections.Select(c => c.Id).ToList();
+        var calendars = (await db.Calendars.AsNoTracking().Where(c => c.ConnectionId != null && ids.Contains(c.ConnectionId))
+            .OrderBy(c => c.CreatedAt).ThenBy(c => c.Id).ToListAsync(ct)).ToLookup(c => c.ConnectionId);
+        return connections.Select(c => View(c, calendars[c.Id].ToList())).ToList();
+    }
+
+    private static ConnectionView View(CalendarConnection c, IReadOnlyList<Calendar> calendars) => new(
+        c.Id, c.AccountId, c.Provider, c.Url, c.Status, c.Error, c.LastSyncedAt is { } at ? ApiJson.Format(at) : null, c.SkippedObjects,
+        calendars.Select(k => new ConnectionCalendarView(k.Id, k.Name, k.ReadOnly)).ToList());
+
+    /// <summary>The profile a connection's calendars show (<c>profile_name</c>): the feed's host.</summary>
+    public static string ProfileName(string url) => Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri.Host : url;
+
+    /// <summary>A feed's calendar is named after its file (<c>…/team.ics</c> → team), else its host.</summary>
+    private static string CalendarName(string url)
+    {
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri)) return url.Length > 256 ? url[..256] : url;
+        var file = Uri.UnescapeDataString(uri.Segments.LastOrDefault() ?? "").Trim('/');
+        if (file.EndsWith(".ics", StringComparison.OrdinalIgnoreCase)) file = file[..^4];
+        var name = file.Length > 0 && !file.Any(char.IsControl) ? file : uri.Host;
+        return name.Length > 256 ? name[..256] : name;
+    }
+}

@@ -1,0 +1,57 @@
+using Microsoft.EntityFrameworkCore;
+using NodaTime;
+using RtsApp.Infrastructure;
+
+namespace RtsApp.Store;
+
+/// <summary>A row that background work claims (DESIGN: "rows claimed with an expiring lease by one conditional
+/// UPDATE"): callback deliveries, calendar connections. The lease belongs to <see cref="LeaseOwner"/> until
+/// <see cref="LeaseUntil"/>; after that any process may take the row, so a dead process's work is picked up.</summary>
+public interface ILeased
+{
+    Instant? LeaseUntil { get; set; }
+    string? LeaseOwner { get; set; }
+}
+
+/// <summary>The one lease mechanism every background worker uses.</summary>
+public static class Leases
+{
+    /// <summary>A lease owner name: unique per process and start.</summary>
+    public static string NewOwner() => $"{Environment.MachineName}/{Environment.ProcessId}/{Ids.Secret(6)}";
+
+    /// <summary>The rows no live worker holds at <paramref name="now"/>.</summary>
+    public static IQueryable<T> Unleased<T>(this IQueryable<T> rows, Instant now) where T : class, ILeased =>
+        rows.Where(r => r.LeaseUntil == null || r.LeaseUntil < now);
+
+    /// <summary>The rows <paramref name="owner"/> holds (whether or not its lease has run out yet).</summary>
+    public static IQueryable<T> HeldBy<T>(this IQueryable<T> rows, string owner) where T : class, ILeased =>
+        rows.Where(r => r.LeaseOwner == owner);
+
+    /// <summary>Takes the lease on the one row <paramref name="claimable"/> selects (it must already say "due" and
+    /// <see cref="Unleased{T}"/>) with a single conditional UPDATE, atomic on SQLite and PostgreSQL alike: of several
+    /// workers racing for it, exactly one sees one row updated.</summary>
+    public static async Task<bool> TryClaimAsync<T>(IQueryable<T> claimable, string owner, Instant now, Duration lease, CancellationToken ct)
+        where T : class, ILeased
+    {
+        Instant? leaseUntil = now + lease;
+        var updated = await claimable.ExecuteUpdateAsync(s => s.SetProperty(r => r.LeaseOwner, owner).SetProperty(r => r.LeaseUntil, leaseUntil), ct);
+        return updated == 1;
+    }
+
+    /// <summary>Gives the rows <paramref name="owner"/> holds back at once (on shutdown) rather than when the lease runs out.</summary>
+    public static Task<int> ReleaseAsync<T>(IQueryable<T> rows, string owner, CancellationToken ct = default) where T : class, ILeased =>
+        rows.HeldBy(owner).ExecuteUpdateAsync(s => s.SetProperty(r => r.LeaseOwner, (string?)null).SetProperty(r => r.LeaseUntil, (Instant?)null), ct);
+}
+
+/// <summary>Wakes every worker of one kind in this process: a broadcast that cannot be missed, because a worker takes
+/// <see cref="Next"/> before it looks for work and then waits on that task.</summary>
+public sealed class WorkSignal
+{
+    private TaskCompletionSource next = New();
+
+    public Task Next => Volatile.Read(ref next).Task;
+
+    public void Notify() => Interlocked.Exchange(ref next, New()).TrySetResult();
+
+    private static TaskCompletionSource New() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+}
