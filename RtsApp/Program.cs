@@ -37,6 +37,7 @@ if (!app.Environment.IsDevelopment())
     app.UseExceptionHandler("/error", createScopeForErrors: true);
 app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
 app.UseRtsApiBody();
+app.UseRtsPageLocalization();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseRateLimiter();
