@@ -12,6 +12,7 @@ public sealed class StartupSettingsTests
     [InlineData(ConfigKeys.DatabaseProvider, "Oracle")]
     [InlineData(ConfigKeys.CallbackRetryDelays, "soon")]
     [InlineData(ConfigKeys.CallbackTimeout, "-00:00:01")]
+    [InlineData(ConfigKeys.AdminTimeZone, "Mars/Olympus")]
     public void Start_WithABadSetting_FailsNamingTheKey(string key, string value)
     {
         using var factory = RtsAppFactory.With(new Dictionary<string, string?> { [key] = value });
@@ -24,7 +25,8 @@ public sealed class StartupSettingsTests
     {
         using var factory = RtsAppFactory.With(new Dictionary<string, string?>
         {
-            [ConfigKeys.RateLimitPerSecond] = "0", [ConfigKeys.PublicBaseUrl] = "https://rts.example.com",
+            [ConfigKeys.RateLimitPerSecond] = "0",
+            [ConfigKeys.PublicBaseUrl] = "https://rts.example.com",
         });
         (await factory.CreateClient().GetAsync("/healthz")).IsSuccessStatusCode.ShouldBeTrue();
     }

@@ -14,4 +14,5 @@ public static class ConfigKeys
     public const string CallbackPollInterval = "Rts:Callbacks:PollInterval";
     public const string CallbackLeaseDuration = "Rts:Callbacks:LeaseDuration";
     public const string AdminPassword = "Rts:Admin:Password";
+    public const string AdminTimeZone = "Rts:Admin:TimeZone";
 }
