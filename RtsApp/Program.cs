@@ -1,6 +1,7 @@
 using RtsApp.Cli;
 using RtsApp.Components;
 using RtsApp.Features;
+using RtsApp.Features.Booking;
 using RtsApp.Features.Links;
 using RtsApp.Features.ManagedAvailability;
 using RtsApp.Infrastructure;
@@ -33,6 +34,7 @@ if (!app.Environment.IsDevelopment())
     app.UseExceptionHandler("/error", createScopeForErrors: true);
 app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
 app.UseRtsApiBody();
+app.UseRtsPageLocalization();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseRateLimiter();

@@ -17,6 +17,7 @@ public sealed class StartupSettingsTests
     [InlineData(ConfigKeys.ConnectionsHorizon, "-1.00:00:00")]
     [InlineData(ConfigKeys.ConnectionsTimeout, "01:00:00")]
     [InlineData(ConfigKeys.ConnectionsAllowPrivateNetworks, "maybe")]
+    [InlineData(ConfigKeys.AdminTimeZone, "Mars/Olympus")]
     public void Start_WithABadSetting_FailsNamingTheKey(string key, string value)
     {
         using var factory = RtsAppFactory.With(new Dictionary<string, string?> { [key] = value });

@@ -57,6 +57,11 @@ public static class SchedulingLinks
         ["query_periods"] = Periods.DeepClone(),
     };
 
+    /// <summary>A customization: one query period from <paramref name="start"/> to <paramref name="end"/>, so the link
+    /// offers a time every 30 minutes round the clock (its member has no events).</summary>
+    public static Action<JsonObject, string> RoundTheClock(string start, string end) => (body, _) =>
+        body["availability"]!["query_periods"] = new JsonArray(new JsonObject { ["start"] = start, ["end"] = end });
+
     /// <summary>Creates a link; <paramref name="customize"/> edits the request body before it is sent.</summary>
     public static async Task<TestLink> CreateAsync(ApiClient api, Action<JsonObject, string>? customize = null, bool sequencing = false)
     {
@@ -119,7 +124,36 @@ public static class Html
         return await ParseAsync(response);
     }
 
+    /// <summary>Every offered time the day picker reaches (SPEC §7): each <c>data-day</c> of each month, following
+    /// "next month" from the page at <paramref name="path"/>, in page order; <paramref name="attribute"/> names the start.</summary>
+    public static async Task<List<string>> AllStartsAsync(HttpClient http, string path, string attribute = "data-slot-start")
+    {
+        var starts = new List<string>();
+        var days = new HashSet<string>();
+        var doc = await GetAsync(http, path);
+        while (true)
+        {
+            foreach (var day in doc.QuerySelectorAll("a[data-day]"))
+            {
+                if (!days.Add(day.GetAttribute("data-day")!)) continue;
+                var dayDoc = await GetAsync(http, day.GetAttribute("href")!);
+                starts.AddRange(dayDoc.QuerySelectorAll($"button[{attribute}]").Select(b => b.GetAttribute(attribute)!));
+            }
+            if (doc.QuerySelector("a[data-month-nav=next]") is not { } next) return starts;
+            doc = await GetAsync(http, next.GetAttribute("href")!);
+        }
+    }
+
     public static string[] SlotStarts(IDocument doc) => doc.QuerySelectorAll("button[data-slot-start]").Select(b => b.GetAttribute("data-slot-start")!).ToArray();
+
+    /// <summary>Submits <paramref name="form"/> with its inputs' values, <paramref name="values"/> typed into its fields.</summary>
+    public static Task<HttpResponseMessage> SubmitWithAsync(HttpClient http, IElement form, IReadOnlyDictionary<string, string> values)
+    {
+        var fields = form.QuerySelectorAll("input[name], textarea[name]")
+            .Select(i => i.GetAttribute("name")!).Distinct()
+            .Select(n => new KeyValuePair<string, string>(n, values.TryGetValue(n, out var v) ? v : form.QuerySelector($"[name='{n}']")!.GetAttribute("value") ?? ""));
+        return http.PostAsync(form.GetAttribute("action"), new FormUrlEncodedContent(fields));
+    }
 
     /// <summary>Submits <paramref name="form"/> with its inputs' values, optionally leaving some out.</summary>
     public static Task<HttpResponseMessage> SubmitAsync(HttpClient http, IElement form, params string[] leaveOut)

@@ -27,10 +27,13 @@ public sealed class SchedulingPageTests(RtsAppFactory factory) : IClassFixture<R
         var doc = await Html.GetAsync(http, link.Path + "?tz=Europe/London");
 
         expected.Length.ShouldBeGreaterThan(2);
-        Html.SlotStarts(doc).ShouldBe(expected);
+        // Day first (SPEC §7): the first day with times is shown; every day's times are reachable through the day picker.
+        Html.SlotStarts(doc).ShouldBe(expected.Where(s => s.StartsWith("2026-03-23", StringComparison.Ordinal)).ToArray());
+        (await Html.AllStartsAsync(http, link.Path + "?tz=Europe/London")).ShouldBe(expected);
         doc.QuerySelector("h1")!.TextContent.ShouldBe(Summary);
         doc.Title.ShouldNotBeNull().ShouldContain(Summary);
-        doc.QuerySelectorAll(".day-group h3").Select(h => h.TextContent).ShouldBe(["Monday 23 March 2026", "Tuesday 24 March 2026"]);
+        doc.QuerySelector("#day-times-heading")!.TextContent.ShouldBe("Times on Monday 23 March 2026");
+        doc.QuerySelectorAll("a[data-day]").Select(a => a.GetAttribute("aria-label")).ShouldBe(["Monday 23 March, 2 times", "Tuesday 24 March, 4 times"]);
         doc.QuerySelector("main")!.TextContent.ShouldContain("30 minutes");
         doc.QuerySelector("main")!.TextContent.ShouldContain("Video call");
         doc.QuerySelector("a[href='/admin']").ShouldBeNull();
@@ -66,7 +69,7 @@ public sealed class SchedulingPageTests(RtsAppFactory factory) : IClassFixture<R
     public async Task HourFormat_FollowsTheLink(string hourFormat, string shown)
     {
         var link = await LinkAsync((body, _) => body["formatting"] = new JsonObject { ["hour_format"] = hourFormat });
-        var doc = await Html.GetAsync(http, link.Path + "?tz=Europe/London");
+        var doc = await Html.GetAsync(http, link.Path + "?tz=Europe/London&day=2026-03-24");
         doc.QuerySelector("button[data-slot-start='2026-03-24T13:00:00Z']")!.TextContent.ShouldContain(shown);
     }
 

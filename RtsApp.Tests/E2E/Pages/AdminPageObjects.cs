@@ -28,6 +28,9 @@ public sealed class AdminLinksPage(IPage page)
     public const string Search = "#q";
     public const string Filter = "button:has-text('Filter')";
     public const string Row = "tr[data-link-id]";
+    public const string Path = "/admin/links";
+    public const string CopyButton = "button[data-copy]";
+    public const string ParticipantLink = "[data-test=participants] a";
 
     public static string LinkRow(string id) => $"tr[data-link-id='{id}']";
 

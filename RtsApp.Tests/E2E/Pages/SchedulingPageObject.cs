@@ -13,8 +13,8 @@ public sealed class SchedulingPageObject(IPage page)
     public const string Option = "button[data-option-start]";
     public const string ConfirmButton = "[data-action=confirm]";
     public const string NoTimesButton = "[data-action=no-times]";
-    /// <summary>A day of the day picker that has times (<c>data-day="YYYY-MM-DD"</c> in the display zone). SPEC §7 names
-    /// it; the page does not render a day picker yet (it lists every day's times), so no test uses it so far.</summary>
+    /// <summary>A day of the day picker that has times (<c>data-day="YYYY-MM-DD"</c> in the shown zone); following it
+    /// shows that day's times.</summary>
     public const string Day = "[data-day]";
 
     public static string SlotAt(string start) => $"button[data-slot-start='{start}']";
@@ -29,6 +29,14 @@ public sealed class SchedulingPageObject(IPage page)
     public const string ZoneSelectSelector = "select[name=tz]";
     public const string ShowTimes = "form[data-zone-switch] button[type=submit]";
     public const string IcsLinkSelector = "a[href$='/event.ics']";
+    public const string NextMonthSelector = "a[data-month-nav=next]";
+    public const string MonthLabelSelector = "#month-label";
+    public const string SelectedDaySelector = "a[data-day][aria-current=date]";
+    public const string ZoneSearchSelector = "form[data-zone-switch] input[type=search]";
+    public const string ThanksHeadingSelector = "#thanks-heading";
+    public const string NameField = "input[name='Confirm.Name']";
+    public const string EmailField = "input[name='Confirm.Email']";
+    public const string NotesField = "textarea[name='Confirm.Notes']";
 
     public IPage Page { get; } = page;
 
@@ -47,6 +55,14 @@ public sealed class SchedulingPageObject(IPage page)
     public ILocator Confirmation => Page.Locator(ConfirmButton);
     public ILocator ZoneSelect => Page.Locator(ZoneSelectSelector);
     public ILocator IcsLink => Page.Locator(IcsLinkSelector);
+    public ILocator Days => Page.Locator(Day);
+    public ILocator DayLink(string date) => Page.Locator(DayAt(date));
+    public ILocator SelectedDay => Page.Locator(SelectedDaySelector);
+    public ILocator MonthLabel => Page.Locator(MonthLabelSelector);
+    public ILocator NextMonth => Page.Locator(NextMonthSelector);
+    public ILocator ZoneSearch => Page.Locator(ZoneSearchSelector);
+    public ILocator ThanksHeading => Page.Locator(ThanksHeadingSelector);
+    public ILocator CalendarLink(string which) => Page.Locator($"a[data-calendar={which}]");
 
     /// <summary>The <c>data-slot-start</c> of every offered time, in page order.</summary>
     public Task<string[]> TimeStartsAsync() => Times.EvaluateAllAsync<string[]>("bs => bs.map(b => b.dataset.slotStart)");
@@ -61,10 +77,39 @@ public sealed class SchedulingPageObject(IPage page)
     /// <summary>"None of these times work".</summary>
     public Task NoTimesAsync() => Page.Locator(NoTimesButton).ClickAsync();
 
-    /// <summary>Shows the times in <paramref name="tzid"/> with the zone switch (works without JavaScript).</summary>
+    /// <summary>Shows the times in <paramref name="tzid"/> with the zone switch: with JavaScript the choice applies at
+    /// once; without it, "Show times" submits it.</summary>
     public async Task SwitchZoneAsync(string tzid)
     {
-        await ZoneSelect.SelectOptionAsync(tzid);
-        await Page.Locator(ShowTimes).ClickAsync();
+        var button = Page.Locator(ShowTimes);
+        if (await button.IsVisibleAsync())
+        {
+            await ZoneSelect.SelectOptionAsync(tzid);
+            await button.ClickAsync();
+        }
+        else
+        {
+            await ZoneSelect.SelectOptionAsync(tzid);
+            await Page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("tz=" + System.Text.RegularExpressions.Regex.Escape(Uri.EscapeDataString(tzid))));
+        }
+    }
+
+    /// <summary>Shows the times of <paramref name="date"/> (YYYY-MM-DD), moving through the months to reach it.</summary>
+    public async Task PickDayAsync(string date)
+    {
+        while (await DayLink(date).CountAsync() == 0) await NextMonth.ClickAsync();
+        await DayLink(date).ClickAsync();
+        await Microsoft.Playwright.Assertions.Expect(SelectedDay).ToHaveAttributeAsync("data-day", date);
+    }
+
+    /// <summary>The <c>data-day</c> of every day with times in the month shown.</summary>
+    public Task<string[]> DayDatesAsync() => Days.EvaluateAllAsync<string[]>("ds => ds.map(d => d.dataset.day)");
+
+    /// <summary>Types the person's details on the confirm step.</summary>
+    public async Task FillDetailsAsync(string? name, string? email, string? notes = null)
+    {
+        if (name is not null) await Page.Locator(NameField).FillAsync(name);
+        if (email is not null) await Page.Locator(EmailField).FillAsync(email);
+        if (notes is not null) await Page.Locator(NotesField).FillAsync(notes);
     }
 }

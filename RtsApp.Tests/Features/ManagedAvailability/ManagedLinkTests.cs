@@ -29,7 +29,12 @@ public sealed class ManagedLinkTests(RtsAppFactory factory) : IClassFixture<RtsA
     {
         var link = await ManagedLinkAsync();
         var doc = await Html.GetAsync(http, link.Path + "?tz=Europe/London");
-        Html.SlotStarts(doc).ShouldBe(["2026-03-23T10:00:00Z", "2026-03-23T10:30:00Z", "2026-03-24T13:00:00Z", "2026-03-24T13:30:00Z"]);
+        // Day first (SPEC §7): the days with times, then each day's times.
+        doc.QuerySelectorAll("a[data-day]").Select(d => d.GetAttribute("data-day")).ShouldBe(["2026-03-23", "2026-03-24"]);
+        var starts = new List<string>();
+        foreach (var day in doc.QuerySelectorAll("a[data-day]").Select(d => d.GetAttribute("href")!).ToList())
+            starts.AddRange(Html.SlotStarts(await Html.GetAsync(http, day)));
+        starts.ShouldBe(["2026-03-23T10:00:00Z", "2026-03-23T10:30:00Z", "2026-03-24T13:00:00Z", "2026-03-24T13:30:00Z"]);
     }
 
     [Fact]

@@ -12,19 +12,27 @@ public sealed record ApplicationOption(string Id, string ClientId, string Name);
 public sealed record StatusCount(string Status, int Count);
 public sealed record DayCount(LocalDate Day, int Count);
 public sealed record FailingCallback(CallbackDelivery Delivery, string? LinkSummary);
+/// <summary><see cref="FailingCallbacks"/>: deliveries that gave up (a pending retry is not failing yet: it is counted in
+/// <see cref="RetryingCallbacks"/>).</summary>
 public sealed record OverviewView(IReadOnlyList<StatusCount> LinksByStatus, IReadOnlyList<DayCount> BookingsByDay,
-    IReadOnlyList<FailingCallback> FailingCallbacks, int Applications, int Accounts);
+    IReadOnlyList<FailingCallback> FailingCallbacks, int Applications, int Accounts, int RetryingCallbacks);
 
-public sealed record LinkFilter(string? Status, string? ApplicationId, string? Search, int Page);
+/// <summary>The links list's filters: status, application, a search (summary, sch_ id, or the invitee's name or email),
+/// and the days created (from and to, inclusive, in the dashboard's zone).</summary>
+public sealed record LinkFilter(string? Status, string? ApplicationId, string? Search, int Page, LocalDate? CreatedFrom = null, LocalDate? CreatedTo = null);
+
+/// <summary>An account as the dashboard names it: its name and email, linking to its page.</summary>
+public sealed record AccountRef(string Id, string Name, string? Email);
+
 public sealed record LinkRow(string Id, string Summary, string Kind, string Status, string ApplicationName, Instant CreatedAt,
-    Instant ExpiresAt, Instant? ChosenStart);
+    Instant ExpiresAt, Instant? ChosenStart, IReadOnlyList<AccountRef> Participants, string Url, string? InviteeName);
 public sealed record Paged<T>(IReadOnlyList<T> Items, int Page, int PageSize, int Total)
 {
     public int Pages => Math.Max(1, (Total + PageSize - 1) / PageSize);
 }
 
 public sealed record LinkDetailView(SchedulingLink Link, string Status, string ApplicationName, LinkSpec? Spec, ChosenBooking? Chosen,
-    IReadOnlyList<CallbackDelivery> Deliveries, string Url);
+    IReadOnlyList<CallbackDelivery> Deliveries, string Url, IReadOnlyDictionary<string, AccountRef> Accounts);
 
 public sealed record AccountRow(Account Account, string ApplicationName, IReadOnlyList<Calendar> Calendars);
 public sealed record CalendarAgenda(Calendar Calendar, IReadOnlyList<CalendarEvent> Events);
@@ -38,7 +46,7 @@ public sealed record AccountDetailView(Account Account, string ApplicationName, 
 
 /// <summary>The dashboard's read-only views over the store. Anything that changes data goes through the same handlers
 /// as the API (<see cref="LinksHandler"/>, <see cref="Applications.ApplicationsHandler"/>, <see cref="CallbackOutbox"/>).</summary>
-public sealed class AdminQueries(IDbContextFactory<RtsDbContext> dbFactory, LinksHandler links, IClock clock)
+public sealed class AdminQueries(IDbContextFactory<RtsDbContext> dbFactory, LinksHandler links, IClock clock, AdminTime time)
 {
     public const int PageSize = 25;
     public static readonly Duration BookingsWindow = Duration.FromDays(7);
@@ -64,13 +72,15 @@ public sealed class AdminQueries(IDbContextFactory<RtsDbContext> dbFactory, Link
 
         var since = now - BookingsWindow;
         var completed = await db.Links.AsNoTracking().Where(l => l.CompletedAt >= since).Select(l => l.CompletedAt!.Value).ToListAsync(ct);
-        var today = now.InUtc().Date;
+        var today = time.Today(now);
         var days = Enumerable.Range(0, 7).Select(i => today.PlusDays(i - 6))
-            .Select(d => new DayCount(d, completed.Count(c => c.InUtc().Date == d))).ToList();
+            .Select(d => new DayCount(d, completed.Count(c => c.InZone(time.Zone).Date == d))).ToList();
 
-        // A failed delivery that a later re-send (same link and kind) delivered needs no more attention.
+        // Failing means given up: a pending delivery still has retries to come. A failed delivery that a later re-send
+        // (same link and kind) delivered needs no more attention.
+        var retrying = await db.CallbackDeliveries.CountAsync(d => d.Status == CallbackStatuses.Pending && d.Attempts > 0, ct);
         var failing = await db.CallbackDeliveries.AsNoTracking()
-            .Where(d => d.Status == CallbackStatuses.Failed || (d.Status == CallbackStatuses.Pending && d.Attempts > 0))
+            .Where(d => d.Status == CallbackStatuses.Failed)
             .Where(d => !db.CallbackDeliveries.Any(r => r.LinkId == d.LinkId && r.Kind == d.Kind
                 && r.Status == CallbackStatuses.Delivered && r.CreatedAt > d.CreatedAt))
             .OrderByDescending(d => d.CreatedAt).Take(20).ToListAsync(ct);
@@ -78,15 +88,16 @@ public sealed class AdminQueries(IDbContextFactory<RtsDbContext> dbFactory, Link
         var summaries = await db.Links.AsNoTracking().Where(l => linkIds.Contains(l.Id)).ToDictionaryAsync(l => l.Id, l => l.Summary, ct);
         return new OverviewView(byStatus, days,
             failing.Select(d => new FailingCallback(d, d.LinkId is { } id && summaries.TryGetValue(id, out var s) ? s : null)).ToList(),
-            await db.Applications.CountAsync(ct), await db.Accounts.CountAsync(ct));
+            await db.Applications.CountAsync(ct), await db.Accounts.CountAsync(ct), retrying);
     }
 
-    /// <summary>Newest first, filtered by status and application, searched by summary (any case) or id. The filter's
-    /// values come from a URL: unknown or malformed ones are ignored (<see cref="AdminInput"/>).</summary>
+    /// <summary>Newest first, filtered by status, application and creation day, searched by summary (any case), id, or the
+    /// invitee's name or email (kept in the booking's JSON). The filter's values come from a URL: unknown or malformed
+    /// ones are ignored (<see cref="AdminInput"/>).</summary>
     [SuppressMessage("Globalization", "CA1304:Specify CultureInfo", Justification = "Translated to SQL lower(); no .NET culture applies.")]
     [SuppressMessage("Globalization", "CA1311:Specify a culture or use an invariant version", Justification = "Translated to SQL lower().")]
     [SuppressMessage("Performance", "CA1862:Use the 'StringComparison' method overloads", Justification = "Not translatable to SQL.")]
-    public async Task<Paged<LinkRow>> LinksAsync(LinkFilter filter, CancellationToken ct)
+    public async Task<Paged<LinkRow>> LinksAsync(LinkFilter filter, string baseUrl, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var now = clock.GetCurrentInstant();
@@ -96,10 +107,18 @@ public sealed class AdminQueries(IDbContextFactory<RtsDbContext> dbFactory, Link
         if (AdminInput.Text(filter.Search) is { } search)
         {
             var lower = search.ToLowerInvariant();
-            // Translated to SQL lower(): the database's own case folding, the same on every node.
-#pragma warning disable CA1304, CA1311, CA1862
-            query = query.Where(l => l.Id == search || l.Summary.ToLower().Contains(lower));
-#pragma warning restore CA1304, CA1311, CA1862
+            query = query.Where(l => l.Id == search || l.Summary.ToLower().Contains(lower)
+                || (l.ChosenJson != null && l.ChosenJson.ToLower().Contains(lower) && l.ChosenJson.Contains("\"invitee\"")));
+        }
+        if (filter.CreatedFrom is { } from)
+        {
+            var start = from.AtStartOfDayInZone(time.Zone).ToInstant();
+            query = query.Where(l => l.CreatedAt >= start);
+        }
+        if (filter.CreatedTo is { } to)
+        {
+            var end = to.PlusDays(1).AtStartOfDayInZone(time.Zone).ToInstant();
+            query = query.Where(l => l.CreatedAt < end);
         }
         var total = await query.CountAsync(ct);
         var page = Math.Clamp(filter.Page, 1, Math.Max(1, (total + PageSize - 1) / PageSize));
@@ -107,8 +126,21 @@ public sealed class AdminQueries(IDbContextFactory<RtsDbContext> dbFactory, Link
             .Skip((page - 1) * PageSize).Take(PageSize)
             .Join(db.Applications, l => l.ApplicationId, a => a.Id, (l, a) => new { Link = l, a.Name })
             .ToListAsync(ct);
+        var specs = rows.ToDictionary(r => r.Link.Id, r => LinkStore.Read(r.Link));
+        var accounts = await AccountsAsync(db, specs.Values.OfType<LinkSpec>().SelectMany(s => s.Groups.SelectMany(g => g.Members).Select(m => m.Sub)), ct);
         return new Paged<LinkRow>(rows.Select(r => new LinkRow(r.Link.Id, r.Link.Summary, r.Link.Kind, LinkStatus.Of(r.Link, now), r.Name,
-            r.Link.CreatedAt, r.Link.ExpiresAt, r.Link.ChosenStart)).ToList(), page, PageSize, total);
+            r.Link.CreatedAt, r.Link.ExpiresAt, r.Link.ChosenStart,
+            (specs[r.Link.Id]?.Groups.SelectMany(g => g.Members).Select(m => m.Sub) ?? []).Distinct()
+                .Select(sub => accounts.GetValueOrDefault(sub) ?? new AccountRef(sub, sub, null)).ToList(),
+            LinkUrls.Absolute(baseUrl, links.Token(r.Link)), LinkViews.Chosen(r.Link)?.Invitee?.Name)).ToList(), page, PageSize, total);
+    }
+
+    /// <summary>The named accounts among <paramref name="subs"/>, by id.</summary>
+    private static async Task<Dictionary<string, AccountRef>> AccountsAsync(RtsDbContext db, IEnumerable<string> subs, CancellationToken ct)
+    {
+        var ids = subs.Distinct().ToList();
+        return await db.Accounts.AsNoTracking().Where(a => ids.Contains(a.Id))
+            .ToDictionaryAsync(a => a.Id, a => new AccountRef(a.Id, a.Name, a.Email), ct);
     }
 
     public async Task<LinkDetailView?> LinkAsync(string id, string baseUrl, CancellationToken ct)
@@ -119,8 +151,11 @@ public sealed class AdminQueries(IDbContextFactory<RtsDbContext> dbFactory, Link
         if (link is null) return null;
         var appName = await db.Applications.Where(a => a.Id == link.ApplicationId).Select(a => a.Name).FirstAsync(ct);
         var deliveries = await db.CallbackDeliveries.AsNoTracking().Where(d => d.LinkId == id).OrderByDescending(d => d.CreatedAt).ToListAsync(ct);
+        var spec = LinkStore.Read(link);
+        var chosen = LinkViews.Chosen(link);
+        var accounts = await AccountsAsync(db, (spec?.InvolvedAccounts ?? []).Concat(chosen?.Participants ?? []), ct);
         return new LinkDetailView(link, LinkStatus.Of(link, clock.GetCurrentInstant()), appName,
-            LinkStore.Read(link), LinkViews.Chosen(link), deliveries, LinkUrls.Absolute(baseUrl, links.Token(link)));
+            spec, chosen, deliveries, LinkUrls.Absolute(baseUrl, links.Token(link)), accounts);
     }
 
     public async Task<Paged<AccountRow>> AccountsAsync(string? applicationId, int page, CancellationToken ct)

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using RtsApp.Infrastructure;
 
 namespace RtsApp.Features.Admin;
 
@@ -23,6 +24,9 @@ public static class AdminSetup
     {
         services.AddSingleton<AdminSignIn>();
         services.AddSingleton<AdminQueries>();
+        services.AddSingleton<AdminTime>();
+        services.AddRtsOptions<AdminOptions>(AdminOptions.Section, o => TzdbZones.IsKnown(o.TimeZone),
+            ConfigKeys.AdminTimeZone, "must be an IANA time zone id such as Europe/Berlin (default Etc/UTC)");
         services.AddHostedService<AdminPasswordInitializer>();
         services.AddAuthentication().AddCookie(Scheme, o =>
         {

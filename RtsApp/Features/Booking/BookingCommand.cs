@@ -33,10 +33,15 @@ public abstract record BookingResult
 /// nothing. BookingConcurrencyTests proves this on both providers (and fails on PostgreSQL without the bumps).</para></summary>
 public sealed partial class BookingCommand(IDbContextFactory<RtsDbContext> dbFactory, IClock clock, ILogger<BookingCommand> log)
 {
-    public async Task<BookingResult> BookAsync(string token, Instant start, string? userTzid, CancellationToken ct)
+    public Task<BookingResult> BookAsync(string token, Instant start, string? userTzid, CancellationToken ct) =>
+        BookAsync(token, start, userTzid, null, ct);
+
+    /// <summary>Books <paramref name="start"/>; <paramref name="invitee"/> (validated by <see cref="InviteeForm"/>) is kept
+    /// with the booking, sent with the completed callback and written into the events' description.</summary>
+    public async Task<BookingResult> BookAsync(string token, Instant start, string? userTzid, InviteeDetails? invitee, CancellationToken ct)
     {
         using var booking = RtsTelemetry.StartBooking();
-        var result = await BookUnmeasuredAsync(token, start, userTzid, ct);
+        var result = await BookUnmeasuredAsync(token, start, userTzid, invitee, ct);
         booking.Outcome = result switch
         {
             BookingResult.Booked => RtsTelemetry.Outcomes.Booked,
@@ -47,7 +52,7 @@ public sealed partial class BookingCommand(IDbContextFactory<RtsDbContext> dbFac
         return result;
     }
 
-    private async Task<BookingResult> BookUnmeasuredAsync(string token, Instant start, string? userTzid, CancellationToken ct)
+    private async Task<BookingResult> BookUnmeasuredAsync(string token, Instant start, string? userTzid, InviteeDetails? invitee, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         // Read outside the transaction only to learn whom to lock; everything that decides is read again under the locks.
@@ -64,12 +69,13 @@ public sealed partial class BookingCommand(IDbContextFactory<RtsDbContext> dbFac
         var loaded = first with { Link = link };
 
         var zone = TzdbZones.Find(userTzid);
-        var chosen = await Offers.ChooseAsync(db, loaded, start, now, zone?.Id ?? link.DisplayTzid, ct);
-        if (chosen is null)
+        var offered = await Offers.ChooseAsync(db, loaded, start, now, zone?.Id ?? link.DisplayTzid, ct);
+        if (offered is null)
         {
             LogTaken(log, link.Id, start);
             return new BookingResult.Taken();
         }
+        var chosen = invitee is { IsEmpty: false } ? offered with { Invitee = invitee } : offered;
 
         var chosenStart = chosen.Sequence?[0].Start ?? start;
         var chosenEnd = chosen.Sequence?[^1].End ?? start + loaded.Spec.Duration;
@@ -110,6 +116,7 @@ public sealed partial class BookingCommand(IDbContextFactory<RtsDbContext> dbFac
     {
         var spec = l.Spec;
         var groupSubs = spec.Groups.SelectMany(g => g.Members).Select(m => m.Sub).ToHashSet();
+        var description = string.Join("\n\n", new[] { spec.Event.Description, InviteeForm.Describe(chosen.Invitee) }.OfType<string>());
         var parts = chosen.Sequence?.Select(s => (s.EventId, s.Summary, s.Start, s.End, (IReadOnlyCollection<string>)s.Participants)).ToList()
             ?? [(l.Link.EventId, l.Link.Summary, start, end, chosen.Participants)];
         var written = new HashSet<(string, string)>();
@@ -118,7 +125,7 @@ public sealed partial class BookingCommand(IDbContextFactory<RtsDbContext> dbFac
             foreach (var target in spec.TargetCalendars.Where(t => participants.Contains(t.Sub) || !groupSubs.Contains(t.Sub)))
             {
                 if (!written.Add((target.CalendarId, eventId))) continue;
-                var ev = new EventSpec(eventId, summary, spec.Event.Description, new Interval(from, to), spec.Event.Tzid,
+                var ev = new EventSpec(eventId, summary, description.Length == 0 ? null : description, new Interval(from, to), spec.Event.Tzid,
                     null, null, spec.Event.Location, Transparent: false);
                 if (!await EventWriter.UpsertAsync(db, l.Link.ApplicationId, target.CalendarId, ev, now, ct, l.Link.Id)) return false;
                 if (spec.SingleEvent) break;

@@ -7,13 +7,17 @@ using RtsApp.Store;
 
 namespace RtsApp.Features.Booking;
 
-public sealed record BookedTime(Instant Start, Instant End, string UserTzid, IReadOnlyList<OfferedStep> Steps, IReadOnlyList<string> Participants);
+public sealed record BookedTime(Instant Start, Instant End, string UserTzid, IReadOnlyList<OfferedStep> Steps, IReadOnlyList<string> Participants,
+    InviteeDetails? Invitee = null);
 
-/// <summary>Everything the scheduling page shows, computed at request time from the live calendars.</summary>
+/// <summary>Everything the scheduling page shows, computed at request time from the live calendars. <see cref="Times"/> is
+/// every time of the link's whole window (<see cref="WindowStart"/>–<see cref="WindowEnd"/>, the query periods from
+/// now on); <see cref="Organizer"/> is the link's organiser, else its application's name.</summary>
 public sealed record LinkPage(
     string Token, string LinkId, string Status, string Summary, string? Description, string? Location, bool IsSequencing,
     Duration Duration, string DisplayTzid, bool TwentyFourHour, IReadOnlyList<OfferedTime> Times, string? DisplayMessage,
-    BookedTime? Booked, bool OffersNoTimesSuitable, Instant CompletedAt);
+    BookedTime? Booked, bool OffersNoTimesSuitable, Instant CompletedAt,
+    string Organizer, Instant WindowStart, Instant WindowEnd, InviteeRules Invitee);
 
 /// <summary>The scheduling page's reads and notices (SPEC §7): the page of a link, "none of these times work", and the
 /// booked event's calendar file. Booking itself is <see cref="BookingCommand"/>.</summary>
@@ -52,6 +56,13 @@ public sealed class LinkPages(IDbContextFactory<RtsDbContext> dbFactory, IClock 
         return page;
     }
 
+    /// <summary>What the confirm step asks of the person, read without computing any times; null for an unknown token.</summary>
+    public async Task<InviteeRules?> InviteeRulesAsync(string token, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await LinkStore.ByTokenAsync(db, token, ct) is { } loaded ? loaded.Spec.Invitee ?? new InviteeRules(false, false) : null;
+    }
+
     /// <summary>"None of these times work": queues the no_times_suitable callback once. False for an unknown token.</summary>
     public async Task<bool> NoTimesSuitableAsync(string token, CancellationToken ct)
     {
@@ -81,7 +92,8 @@ public sealed class LinkPages(IDbContextFactory<RtsDbContext> dbFactory, IClock 
     private static BookedTime? Booked(SchedulingLink link) =>
         LinkViews.Chosen(link) is { } chosen && link.ChosenStart is { } start && link.ChosenEnd is { } end
             ? new BookedTime(start, end, chosen.UserTzid,
-                chosen.Sequence?.Select(s => new OfferedStep(s.SequenceId, s.Summary, s.Start, s.End)).ToList() ?? [], chosen.Participants)
+                chosen.Sequence?.Select(s => new OfferedStep(s.SequenceId, s.Summary, s.Start, s.End)).ToList() ?? [], chosen.Participants,
+                chosen.Invitee)
             : null;
 
     private static async Task<LinkPage> PageAsync(RtsDbContext db, LoadedLink l, string token, Instant now, CancellationToken ct)
@@ -89,8 +101,15 @@ public sealed class LinkPages(IDbContextFactory<RtsDbContext> dbFactory, IClock 
         var status = LinkStatus.Of(l.Link, now);
         var times = status == LinkStatuses.Open ? await Offers.OfferAsync(db, l, now, ct) : [];
         var spec = l.Spec;
+        var organizer = spec.Event.Organizer
+            ?? await db.Applications.AsNoTracking().Where(a => a.Id == l.Link.ApplicationId).Select(a => a.Name).FirstOrDefaultAsync(ct) ?? "";
+        var periods = (IReadOnlyList<Interval>?)spec.Sequence?.AllPeriods.ToList() ?? spec.Availability?.QueryPeriods ?? [];
+        var earliest = now + spec.MinimumNotice;
+        var windowStart = periods.Count == 0 ? now : periods.Min(p => p.Start);
         return new LinkPage(token, l.Link.Id, status, l.Link.Summary, spec.Event.Description, spec.Event.Location,
             spec.IsSequencing, spec.Duration, l.Link.DisplayTzid, spec.TwentyFourHour, times, l.Link.DisplayMessage,
-            Booked(l.Link), spec.Callbacks.NoTimesSuitable is not null, l.Link.CompletedAt ?? now);
+            Booked(l.Link), spec.Callbacks.NoTimesSuitable is not null, l.Link.CompletedAt ?? now,
+            organizer, windowStart > earliest ? windowStart : earliest, periods.Count == 0 ? now : periods.Max(p => p.End),
+            spec.Invitee ?? new InviteeRules(false, false));
     }
 }

@@ -15,19 +15,23 @@ public sealed record OfferedTime(Instant Start, Instant End, IReadOnlyList<Offer
 /// run the same loader and engine over the same live calendars (SPEC §8).</summary>
 public static class Offers
 {
+    /// <summary>Every time the link offers over its whole window. Unlike the API, the page is not cut off by
+    /// <c>max_results</c> (SPEC §7): the engine is asked without a limit. Booking's re-check (<see cref="ChooseAsync"/>)
+    /// tests the chosen start alone and never depended on the limit.</summary>
     public static async Task<IReadOnlyList<OfferedTime>> OfferAsync(RtsDbContext db, LoadedLink l, Instant now, CancellationToken ct)
     {
         var caller = new Caller(l.Link.ApplicationId, null);
         if (l.Spec.Sequence is { } sequence)
         {
-            if (!(await AvailabilityLoader.BuildSequenceAsync(db, caller, sequence, now, ct)).TryGet(out var query, out _)) return [];
+            if (!(await AvailabilityLoader.BuildSequenceAsync(db, caller, sequence, now, ct)).TryGet(out var limited, out _)) return [];
+            var query = limited with { MaxResults = int.MaxValue };
             var summaries = sequence.Steps.ToDictionary(s => s.SequenceId, s => l.Spec.StepEvent(s).Summary);
             return SequenceEngine.Options(query).Select(o => new OfferedTime(o.Steps[0].Start, o.Steps[^1].End,
                 o.Steps.Select(s => new OfferedStep(s.SequenceId, summaries[s.SequenceId], s.Start, s.End)).ToList())).ToList();
         }
         if (l.Spec.Availability is not { } availability
             || !(await AvailabilityLoader.BuildAsync(db, caller, availability, now, ct)).TryGet(out var single, out _)) return [];
-        return AvailabilityEngine.OverlappingSlots(single).Select(s => new OfferedTime(s.Start, s.End, [])).ToList();
+        return AvailabilityEngine.OverlappingSlots(single with { MaxResults = int.MaxValue }).Select(s => new OfferedTime(s.Start, s.End, [])).ToList();
     }
 
     /// <summary>Re-checks <paramref name="start"/> against the live calendars and picks the participants; null when it is

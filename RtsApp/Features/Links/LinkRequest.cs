@@ -12,13 +12,19 @@ public sealed record OAuthRequest(string? RedirectUri, string? Scope, string? St
 public sealed record TargetCalendarRequest(string? Sub, string? CalendarId);
 public sealed record CallbackUrlsRequest(string? CompletedUrl, string? NoTimesSuitableUrl, string? NoTimesDisplayedUrl);
 public sealed record RedirectUrlsRequest(string? CompletedUrl);
-public sealed record FormattingRequest(string? HourFormat);
+/// <summary><c>formatting</c>; <c>locale</c> is an RtsApp extension that forces the page's language (else Accept-Language).</summary>
+public sealed record FormattingRequest(string? HourFormat, string? Locale = null);
 
-/// <summary>The event a link books. <c>start</c>/<c>end</c> must be absent: the person picks the time.</summary>
+/// <summary>RtsApp extension <c>invitee</c>: whether the page requires the person's name and email (both optional by default).</summary>
+public sealed record InviteeRequest(bool? RequireName, bool? RequireEmail);
+
+/// <summary>The event a link books. <c>start</c>/<c>end</c> must be absent: the person picks the time. <c>organizer</c> is an
+/// RtsApp extension: the name the page shows as the host (else the application's name).</summary>
 public sealed record LinkEventRequest(
     string? EventId, string? Summary, string? Description, string? Tzid, EventLocation? Location,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] JsonElement? Start,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] JsonElement? End);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] JsonElement? End,
+    string? Organizer = null);
 
 /// <summary>SPEC §6: the body of <c>POST /v1/real_time_scheduling</c> and <c>/v1/real_time_sequencing</c>. Stored (without
 /// credentials) as the link's request, and read back whenever the page computes times.</summary>
@@ -41,6 +47,7 @@ public sealed class LinkRequest
     public Duration? MinimumNotice { get; init; }
     public string? EventCreation { get; init; }
     public FormattingRequest? Formatting { get; init; }
+    public InviteeRequest? Invitee { get; init; }
 
     /// <summary>Reads the availability part for a link kind; an error when it cannot be read.</summary>
     public ApiError? ReadAvailability(bool sequencing)
@@ -100,7 +107,7 @@ public sealed class LinkRequest
         }
         return new LinkSpec(
             new LinkEventSpec(Validated.Value(ev.EventId, "event.event_id"), Validated.Value(ev.Summary, "event.summary"),
-                ev.Description, eventTzid, ev.Location?.Description),
+                ev.Description, eventTzid, ev.Location?.Description, ev.Organizer),
             availability,
             sequence,
             Validated.Value(TargetCalendars, "target_calendars")
@@ -109,7 +116,9 @@ public sealed class LinkRequest
             new LinkCallbackUrls(CallbackUrls?.CompletedUrl ?? CallbackUrl, CallbackUrls?.NoTimesSuitableUrl, CallbackUrls?.NoTimesDisplayedUrl),
             new LinkRedirect(WebUrls.Normalize(RedirectUrls?.CompletedUrl), WebUrls.Normalize(Oauth?.RedirectUri), Oauth?.State),
             EventCreation == LinkLimits.SingleEvent,
-            Formatting?.HourFormat != LinkLimits.TwelveHour);
+            Formatting?.HourFormat != LinkLimits.TwelveHour,
+            Invitee is { } invitee ? new InviteeRules(invitee.RequireName == true, invitee.RequireEmail == true) : null,
+            Formatting?.Locale);
     }
 }
 
@@ -121,6 +130,7 @@ public static class LinkLimits
     public const string TwelveHour = "h";
     public const string TwentyFourHour = "H";
     public const int MaxDisplayMessage = 500;
+    public const int MaxOrganizer = 200;
     public const string EventIdInUseKey = "errors.event_id_in_use";
 }
 
@@ -135,6 +145,8 @@ public sealed class LinkEventValidator : AbstractValidator<LinkEventRequest>
         RuleFor(x => x.Description).Description();
         RuleFor(x => x.Location == null ? null : x.Location.Description).Location().OverridePropertyName("location.description");
         RuleFor(x => x.Tzid).Required().KnownZone();
+        RuleFor(x => x.Organizer).MaximumLength(LinkLimits.MaxOrganizer).WithMessage($"must be at most {LinkLimits.MaxOrganizer} characters")
+            .NoControlCharacters();
         RuleFor(x => x.Start).Must(s => s is null or { ValueKind: JsonValueKind.Null }).WithMessage("must be absent: the person picks the time");
         RuleFor(x => x.End).Must(s => s is null or { ValueKind: JsonValueKind.Null }).WithMessage("must be absent: the person picks the time");
     }
@@ -183,6 +195,9 @@ public sealed class LinkRequestValidator : AbstractValidator<LinkRequest>
             .WithMessage("must be default or single");
         RuleFor(x => x.Formatting == null ? null : x.Formatting.HourFormat).Must(h => h is LinkLimits.TwelveHour or LinkLimits.TwentyFourHour)
             .When(x => x.Formatting?.HourFormat is not null).WithMessage("must be h or H").OverridePropertyName("formatting.hour_format");
+        RuleFor(x => x.Formatting == null ? null : x.Formatting.Locale).Must(PageCultures.IsKnown)
+            .When(x => x.Formatting?.Locale is not null).WithMessage("must be a known culture name such as en, de-DE, fr or es")
+            .OverridePropertyName("formatting.locale");
     }
 
     private const string UrlMessage = "must be an absolute http or https URL without control characters";

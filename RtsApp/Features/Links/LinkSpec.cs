@@ -5,8 +5,12 @@ using RtsApp.Infrastructure;
 
 namespace RtsApp.Features.Links;
 
-/// <summary>The event a link books: validated, its zone a known tzdb id.</summary>
-public sealed record LinkEventSpec(string EventId, string Summary, string? Description, string Tzid, string? Location);
+/// <summary>The event a link books: validated, its zone a known tzdb id. <see cref="Organizer"/> is the host's display
+/// name (null: the application's name).</summary>
+public sealed record LinkEventSpec(string EventId, string Summary, string? Description, string Tzid, string? Location, string? Organizer = null);
+
+/// <summary>What the page asks of the person booking: name and email are optional unless required here.</summary>
+public sealed record InviteeRules(bool RequireName, bool RequireEmail);
 
 public sealed record TargetCalendarSpec(string Sub, string CalendarId);
 
@@ -29,7 +33,9 @@ public sealed record LinkRedirect(string? CompletedUrl, string? OAuthRedirectUri
 
 /// <summary>A validated real-time scheduling or sequencing link (SPEC §6), as stored with the link and read by the page,
 /// booking, the status call and the dashboard. Exactly one of <see cref="Availability"/> (scheduling) and
-/// <see cref="Sequence"/> (sequencing) is set; each already carries the link's minimum notice and alignment zone.</summary>
+/// <see cref="Sequence"/> (sequencing) is set; each already carries the link's minimum notice and alignment zone.
+/// Fields added later are optional, so a spec stored by an earlier version still reads: <see cref="Invitee"/> null asks
+/// for nothing, <see cref="Locale"/> null follows the person's browser.</summary>
 public sealed record LinkSpec(
     LinkEventSpec Event,
     AvailabilitySpec? Availability,
@@ -39,7 +45,9 @@ public sealed record LinkSpec(
     LinkCallbackUrls Callbacks,
     LinkRedirect Redirect,
     bool SingleEvent,
-    bool TwentyFourHour)
+    bool TwentyFourHour,
+    InviteeRules? Invitee = null,
+    string? Locale = null)
 {
     [JsonIgnore]
     public bool IsSequencing => Sequence is not null;

@@ -4,6 +4,8 @@ namespace RtsApp.Features.Links;
 public static class LinkUrls
 {
     public const string PathPrefix = "/rts/";
+    /// <summary>The prefix as a path segment, for middleware that applies to the page only.</summary>
+    public const string PagePrefix = "/rts";
     public const string PageRoute = PathPrefix + "{Token}";
     public const string IcsRoute = PathPrefix + "{token}/event.ics";
 

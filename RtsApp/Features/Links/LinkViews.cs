@@ -18,7 +18,16 @@ public sealed record LinkReply(LinkView RealTimeScheduling);
 
 /// <summary>What a booking chose, kept on the link as JSON.</summary>
 public sealed record ChosenStep(string SequenceId, string EventId, string Summary, Instant Start, Instant End, List<string> Participants);
-public sealed record ChosenBooking(string UserTzid, List<string> Participants, List<ChosenStep>? Sequence);
+/// <summary>What a booking chose. <see cref="Invitee"/>: what the person told about themselves on the page (null when
+/// nothing, and in bookings made before the page asked).</summary>
+public sealed record ChosenBooking(string UserTzid, List<string> Participants, List<ChosenStep>? Sequence, InviteeDetails? Invitee = null);
+
+/// <summary>The person who booked, as they gave it on the page: each field trimmed, validated, null when left empty.</summary>
+public sealed record InviteeDetails(string? Name, string? Email, string? Notes)
+{
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool IsEmpty => Name is null && Email is null && Notes is null;
+}
 
 /// <summary>Builds the link's status object and its callback payloads from one place.</summary>
 public static class LinkViews
@@ -45,8 +54,13 @@ public static class LinkViews
     public sealed record NotificationView(string Type);
     public sealed record NotificationPayload(NotificationView Notification, LinkRef RealTimeScheduling);
     public sealed record UserView(string Tzid);
+    /// <summary>RtsApp extension of the completed callback: who booked, all three fields written (null when not given).</summary>
+    public sealed record InviteeView(
+        [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.Never)] string? Name,
+        [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.Never)] string? Email,
+        [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.Never)] string? Notes);
     public sealed record CompletedPayload(LinkEventView Event, IReadOnlyList<SubView> Participants, UserView User,
-        LinkRef RealTimeScheduling, IReadOnlyList<SequenceStepView>? Sequence);
+        LinkRef RealTimeScheduling, IReadOnlyList<SequenceStepView>? Sequence, InviteeView? Invitee = null);
 
     /// <summary>SPEC §9's completed callback.</summary>
     public static CompletedPayload Completed(SchedulingLink link, LinkSpec spec, ChosenBooking chosen, Instant start, Instant end)
@@ -54,7 +68,8 @@ public static class LinkViews
         var tz = spec.Event.Tzid;
         var ev = new LinkEventView(link.EventId, link.Summary, null, tz, null, new ZonedTimeView(start, tz), new ZonedTimeView(end, tz));
         return new CompletedPayload(ev, AvailabilityApi.Subs(chosen.Participants), new UserView(chosen.UserTzid),
-            new LinkRef(link.Id, LinkStatuses.Completed), Sequence(chosen));
+            new LinkRef(link.Id, LinkStatuses.Completed), Sequence(chosen),
+            chosen.Invitee is { IsEmpty: false } who ? new InviteeView(who.Name, who.Email, who.Notes) : null);
     }
 
     public static NotificationPayload Notification(SchedulingLink link, string type, Instant now) =>

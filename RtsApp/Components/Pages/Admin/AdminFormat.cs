@@ -30,7 +30,21 @@ public static class AdminFormat
             : When(start, tzid) + " – " + When(end, tzid);
     }
 
-    private static string Name(DateTimeZone zone) => zone == DateTimeZone.Utc ? "UTC" : zone.Id;
+    private static string Name(DateTimeZone zone) => ZoneName(zone);
+
+    /// <summary>"UTC" for UTC (whichever id names it), else the zone's id.</summary>
+    public static string ZoneName(DateTimeZone zone) => zone == DateTimeZone.Utc || zone.Id is "Etc/UTC" or "UTC" ? "UTC" : zone.Id;
+
+    /// <summary>A delivery attempt's outcome, once: "503" rather than "503 · HTTP 503"; the error alone when no code came
+    /// back; both when they say different things.</summary>
+    public static string LastResult(int? code, string? error) => (code, error) switch
+    {
+        (null, null) => "—",
+        ({ } c, null) => c.ToString(CultureInfo.InvariantCulture),
+        (null, { } e) => e,
+        ({ } c, { } e) when e == $"HTTP {c}" => c.ToString(CultureInfo.InvariantCulture),
+        ({ } c, { } e) => $"{c} · {e}",
+    };
 
     public static string Date(LocalDate date) => Day.Format(date);
 

@@ -1,0 +1,47 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Localization;
+using Microsoft.EntityFrameworkCore;
+using RtsApp.Features.Links;
+using RtsApp.Infrastructure;
+using RtsApp.Store;
+
+namespace RtsApp.Features.Booking;
+
+/// <summary>Request localization for the scheduling page only (<c>/rts/…</c>): the link's <c>formatting.locale</c> when it
+/// sets one, else Accept-Language, else <see cref="PageCultures.Default"/>. The API and the dashboard are not localised.</summary>
+public static class PageLocalization
+{
+    public static IServiceCollection AddRtsPageLocalization(this IServiceCollection services)
+    {
+        services.AddLocalization();
+        services.Configure<RequestLocalizationOptions>(o =>
+        {
+            var cultures = PageCultures.Supported.Select(CultureInfo.GetCultureInfo).ToList();
+            o.DefaultRequestCulture = new RequestCulture(PageCultures.Default);
+            o.SupportedCultures = cultures;
+            o.SupportedUICultures = cultures;
+            o.FallBackToParentCultures = true;
+            o.FallBackToParentUICultures = true;
+            o.RequestCultureProviders = [new LinkLocaleProvider(), new AcceptLanguageHeaderRequestCultureProvider()];
+        });
+        return services;
+    }
+
+    public static IApplicationBuilder UseRtsPageLocalization(this IApplicationBuilder app) =>
+        app.UseWhen(c => c.Request.Path.StartsWithSegments(LinkUrls.PagePrefix), b => b.UseRequestLocalization());
+
+    /// <summary>The locale a link forces (<c>formatting.locale</c>), read from the store by the page's token.</summary>
+    private sealed class LinkLocaleProvider : RequestCultureProvider
+    {
+        public override async Task<ProviderCultureResult?> DetermineProviderCultureResult(HttpContext httpContext)
+        {
+            var segments = httpContext.Request.Path.Value?.Split('/', StringSplitOptions.RemoveEmptyEntries);
+            if (segments is not { Length: >= 2 }) return null;
+            var factory = httpContext.RequestServices.GetRequiredService<IDbContextFactory<RtsDbContext>>();
+            await using var db = await factory.CreateDbContextAsync(httpContext.RequestAborted);
+            return await LinkStore.ByTokenAsync(db, segments[1], httpContext.RequestAborted) is { Spec.Locale: { } locale }
+                ? new ProviderCultureResult(locale)
+                : null;
+        }
+    }
+}
