@@ -52,11 +52,19 @@ public sealed class CalDavClientTests(CalDavServers servers) : IDisposable
         return result.Value;
     }
 
-    private async Task<CalDavCalendarRef> FindAsync(CalDavClient client, CalDavServer server, Uri calendar)
+    /// <summary>A new calendar on <paramref name="name"/> holding <paramref name="objects"/> (written by another
+    /// client), and RtsApp's client with the calendar as its discovery finds it.</summary>
+    private async Task<Arranged> ArrangeAsync(string name, string displayName, bool useSyncCollection = true, params (string File, string Ics)[] objects)
     {
-        var found = await Ok(client.DiscoverAsync(server.Url, Cancel));
-        return found.Calendars.Single(c => c.Url == calendar);
+        var other = Other(name);
+        var url = await other.NewCalendarAsync(displayName);
+        foreach (var (file, ics) in objects) await other.PutAsync(url, file, ics);
+        var client = Client(servers[name], useSyncCollection);
+        var found = await Ok(client.DiscoverAsync(servers[name].Url, Cancel));
+        return new Arranged(other, url, client, found.Calendars.Single(c => c.Url == url));
     }
+
+    private sealed record Arranged(OtherClient Other, Uri Url, CalDavClient Client, CalDavCalendarRef Calendar);
 
     private static string Simple(string uid, string start) => Ics.Calendar(
         "BEGIN:VEVENT", $"UID:{uid}", "DTSTAMP:20270101T000000Z", $"DTSTART:{start}", "DURATION:PT1H", $"SUMMARY:{uid}", "END:VEVENT");
@@ -103,25 +111,67 @@ public sealed class CalDavClientTests(CalDavServers servers) : IDisposable
         result.Failure.Reason.ShouldBe("the server refused the credentials");
     }
 
-    [Fact]
-    public async Task Discover_PlainWebServer_IsNotCalDav()
+    /// <summary>A local web server that answers every request with <paramref name="answer"/>.</summary>
+    private async Task<(WebApplication App, Uri Url)> WebServerAsync(RequestDelegate answer)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
-        await using var app = builder.Build();
-        app.Run(context =>
-        {
-            context.Response.ContentType = "text/html; charset=utf-8";
-            return context.Response.WriteAsync("<!doctype html><html><body><h1>Welcome</h1></body></html>", Cancel);
-        });
+        var app = builder.Build();
+        app.Run(answer);
         await app.StartAsync(Cancel);
-        var url = new Uri(app.Urls.Single());
+        return (app, new Uri(app.Urls.Single()));
+    }
+
+    private static RequestDelegate Answer(int status, string contentType, string body) => context =>
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = contentType;
+        return context.Response.WriteAsync(body, context.RequestAborted);
+    };
+
+    [Fact]
+    public async Task Discover_PlainWebServer_IsNotCalDav()
+    {
+        var (app, url) = await WebServerAsync(Answer(200, "text/html; charset=utf-8", "<!doctype html><html><body><h1>Welcome</h1></body></html>"));
+        await using var _ = app;
 
         var result = await Client(new CalDavServer("web", url, null, null)).DiscoverAsync(url, Cancel);
 
         result.Failure.ShouldNotBeNull().Kind.ShouldBe(CalDavFailureKind.NotCalDav);
         result.Failure.Reason.ShouldStartWith("not a CalDAV server");
+    }
+
+    [Fact]
+    public async Task Discover_MultistatusWithDtd_IsNotReadAtAll()
+    {
+        const string Bomb = """
+            <?xml version="1.0"?>
+            <!DOCTYPE multistatus [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>
+            <multistatus xmlns="DAV:"><response><href>/</href><propstat><prop><current-user-principal><href>/&b;/</href>
+            </current-user-principal></prop><status>HTTP/1.1 200 OK</status></propstat></response></multistatus>
+            """;
+        var (app, url) = await WebServerAsync(Answer(207, "application/xml", Bomb));
+        await using var _ = app;
+
+        var result = await Client(new CalDavServer("dtd", url, null, null)).DiscoverAsync(url, Cancel);
+
+        result.Failure.ShouldNotBeNull().Kind.ShouldBe(CalDavFailureKind.NotCalDav);
+    }
+
+    [Fact]
+    public async Task Discover_AnswerOverTheSizeLimit_IsRejected()
+    {
+        var huge = "<multistatus xmlns=\"DAV:\">" + new string(' ', 200_000) + "</multistatus>";
+        var (app, url) = await WebServerAsync(Answer(207, "application/xml", huge));
+        await using var _ = app;
+        using var http = new HttpClient(CalDavHttp.CreateHandler(allowPrivateNetworks: true));
+        var client = new CalDavClient(http, CalDavCredentials.None, new CalDavClientOptions { AllowPrivateNetworks = true, MaxResponseBytes = 64 * 1024 });
+
+        var result = await client.DiscoverAsync(url, Cancel);
+
+        result.Failure.ShouldNotBeNull().Kind.ShouldBe(CalDavFailureKind.Rejected);
+        result.Failure.Reason.ShouldContain("larger than 65536 bytes");
     }
 
     [Fact]
@@ -157,14 +207,9 @@ public sealed class CalDavClientTests(CalDavServers servers) : IDisposable
     [MemberData(nameof(ServersAndSyncPaths))]
     public async Task Sync_InitialThenIncremental_ReturnsExactlyTheChanges(string name, bool useSyncCollection)
     {
-        var server = servers[name];
-        var other = Other(name);
-        var calendarUrl = await other.NewCalendarAsync("Sync");
-        var a = await other.PutAsync(calendarUrl, "a.ics", Simple("a", "20270301T090000Z"));
-        var b = await other.PutAsync(calendarUrl, "b.ics", Simple("b", "20270302T090000Z"));
-        await other.PutAsync(calendarUrl, "c.ics", Simple("c", "20270303T090000Z"));
-        var client = Client(server, useSyncCollection);
-        var calendar = await FindAsync(client, server, calendarUrl);
+        var (other, calendarUrl, client, calendar) = await ArrangeAsync(name, "Sync", useSyncCollection,
+            ("a.ics", Simple("a", "20270301T090000Z")), ("b.ics", Simple("b", "20270302T090000Z")), ("c.ics", Simple("c", "20270303T090000Z")));
+        var (a, b) = (new Uri(calendarUrl, "a.ics"), new Uri(calendarUrl, "b.ics"));
 
         var first = await Ok(client.SyncAsync(calendar, null, Cancel));
 
@@ -198,12 +243,7 @@ public sealed class CalDavClientTests(CalDavServers servers) : IDisposable
     [MemberData(nameof(Servers))]
     public async Task Sync_TokenTheServerDoesNotKnow_ListsEverythingAgain(string name)
     {
-        var server = servers[name];
-        var other = Other(name);
-        var calendarUrl = await other.NewCalendarAsync("Stale");
-        await other.PutAsync(calendarUrl, "a.ics", Simple("a", "20270301T090000Z"));
-        var client = Client(server);
-        var calendar = await FindAsync(client, server, calendarUrl);
+        var (_, calendarUrl, client, calendar) = await ArrangeAsync(name, "Stale", objects: ("a.ics", Simple("a", "20270301T090000Z")));
         var gone = calendarUrl.AbsolutePath + "gone.ics";
         var stale = new CalDavSyncState("http://example.invalid/sync/unknown", null, new Dictionary<string, string> { [gone] = "\"x\"" });
 
@@ -232,13 +272,7 @@ public sealed class CalDavClientTests(CalDavServers servers) : IDisposable
     [MemberData(nameof(Servers))]
     public async Task QueryTimeRange_RecurringWithExclusionAndOverride_BlocksTheInstancesInTheWindow(string name)
     {
-        var server = servers[name];
-        var other = Other(name);
-        var calendarUrl = await other.NewCalendarAsync("Busy");
-        await other.PutAsync(calendarUrl, "weekly.ics", Weekly("weekly"));
-        await other.PutAsync(calendarUrl, "later.ics", Simple("later", "20270601T090000Z"));
-        var client = Client(server);
-        var calendar = await FindAsync(client, server, calendarUrl);
+        var (_, _, client, calendar) = await ArrangeAsync(name, "Busy", objects: [("weekly.ics", Weekly("weekly")), ("later.ics", Simple("later", "20270601T090000Z"))]);
 
         async Task<(List<string> Uids, List<(Instant, Instant)> Busy)> Query(Instant start, Instant end)
         {
@@ -275,11 +309,7 @@ public sealed class CalDavClientTests(CalDavServers servers) : IDisposable
     [MemberData(nameof(Servers))]
     public async Task PutEvent_RetriedAfterSuccess_HoldsOneObjectThatOtherClientsRead(string name)
     {
-        var server = servers[name];
-        var other = Other(name);
-        var calendarUrl = await other.NewCalendarAsync("Bookings");
-        var client = Client(server);
-        var calendar = await FindAsync(client, server, calendarUrl);
+        var (other, calendarUrl, client, calendar) = await ArrangeAsync(name, "Bookings");
         var uid = $"evt_{Guid.NewGuid():N}@rts.example";
         var start = Ics.Utc("2027-04-05T10:00:00Z");
         var ics = IcsWriter.Event(uid, Ics.Utc("2027-04-01T00:00:00Z"), start, start + Duration.FromMinutes(30), "Intro call", "Booked via RtsApp", "Video");
@@ -302,12 +332,7 @@ public sealed class CalDavClientTests(CalDavServers servers) : IDisposable
     [MemberData(nameof(Servers))]
     public async Task PutEvent_DifferentObjectAtThatName_IsAFailure(string name)
     {
-        var server = servers[name];
-        var other = Other(name);
-        var calendarUrl = await other.NewCalendarAsync("Clash");
-        await other.PutAsync(calendarUrl, "taken.ics", Simple("someone-else", "20270301T090000Z"));
-        var client = Client(server);
-        var calendar = await FindAsync(client, server, calendarUrl);
+        var (other, calendarUrl, client, calendar) = await ArrangeAsync(name, "Clash", objects: ("taken.ics", Simple("someone-else", "20270301T090000Z")));
         var start = Ics.Utc("2027-04-05T10:00:00Z");
 
         var result = await client.PutEventAsync(calendar, "taken", IcsWriter.Event("taken", start, start, start + Duration.FromHours(1), "Mine"), Cancel);

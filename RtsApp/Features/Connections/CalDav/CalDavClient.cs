@@ -431,7 +431,7 @@ public sealed partial class CalDavClient(HttpClient http, CalDavCredentials cred
     }
 
     private CalDavFailureException TooLarge(HttpResponseMessage response) =>
-        Fail(CalDavFailureKind.Rejected, $"the answer to {response.RequestMessage?.Method} {response.RequestMessage?.RequestUri?.AbsolutePath} is larger than {options.MaxResponseBytes / (1024 * 1024)} MiB");
+        Fail(CalDavFailureKind.Rejected, $"the answer to {response.RequestMessage?.Method} {response.RequestMessage?.RequestUri?.AbsolutePath} is larger than {options.MaxResponseBytes} bytes");
 
     private async Task<Multistatus> MultistatusOf(HttpResponseMessage response, CancellationToken cancel) =>
         ReadMultistatus(TryLoad(await ReadBodyAsync(response, cancel)))
