@@ -3,12 +3,16 @@
 # PostgreSQL for the Postgres runs) with apt-get when missing, then runs dotnet test twice: every test on SQLite,
 # then the integration tests (all but the pure engine and the browser tests) on a throwaway PostgreSQL cluster.
 # RTS_TEST_POSTGRES=<admin connection string> uses an existing server instead of starting a cluster.
+# The CalDAV client tests run against Debian's radicale and xandikos, started on 127.0.0.1 by
+# scripts/caldav-servers.sh (RTS_TEST_RADICALE / RTS_TEST_XANDIKOS set beforehand use existing servers instead).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
+command -v radicale >/dev/null 2>&1 || missing+=(radicale)
+command -v xandikos >/dev/null 2>&1 || missing+=(xandikos)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "Installing: ${missing[*]}"
   sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
@@ -18,7 +22,12 @@ fi
 
 log=$(mktemp)
 pgdir=""
+caldavdir=""
 cleanup() {
+  if [ -n "$caldavdir" ]; then
+    scripts/caldav-servers.sh stop "$caldavdir" || true
+    rm -rf "$caldavdir"
+  fi
   if [ -n "$pgdir" ]; then
     as_pg "$pgbin/pg_ctl" -D "$pgdir/data" -m immediate stop >/dev/null 2>&1 || true
     rm -rf "$pgdir"
@@ -61,6 +70,12 @@ start_postgres() {
 }
 
 [ -n "${RTS_TEST_POSTGRES:-}" ] || start_postgres
+
+if [ -z "${RTS_TEST_RADICALE:-}" ] && [ -z "${RTS_TEST_XANDIKOS:-}" ]; then
+  caldavdir=$(mktemp -d -t rts-caldav-XXXXXX)
+  caldavenv=$(scripts/caldav-servers.sh start "$caldavdir")
+  eval "$caldavenv"
+fi
 
 set +e
 dotnet test RtsApp.sln --logger "console;verbosity=minimal" "$@" 2>&1 | tee "$log"
