@@ -1,3 +1,4 @@
+using RtsApp.Infrastructure.Network;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
@@ -5,7 +6,6 @@ using System.Text;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
 using NodaTime;
-using RtsApp.Features.Callbacks;
 using RtsApp.ICalendar;
 using static RtsApp.Features.Connections.CalDav.CalDavXml;
 
@@ -41,7 +41,7 @@ public sealed partial class CalDavClient(HttpClient http, CalDavCredentials cred
         Run(async () =>
         {
             ArgumentNullException.ThrowIfNull(serverUrl);
-            if (CallbackUrlGuard.Check(serverUrl.AbsoluteUri, options.AllowPrivateNetworks) is { } refusal)
+            if (PublicAddressGuard.CheckUrl(serverUrl.AbsoluteUri, options.AllowPrivateNetworks) is { } refusal)
                 throw Fail(CalDavFailureKind.Unreachable, $"unreachable: the URL {refusal}");
             var pasted = EnsureSlash(serverUrl);
             var atRoot = pasted.AbsolutePath == "/";
@@ -493,12 +493,12 @@ public sealed partial class CalDavClient(HttpClient http, CalDavCredentials cred
     }
 }
 
-/// <summary>The HTTP handler for calendar servers: the callbacks' SSRF guard (no proxy, no automatic redirects, every
+/// <summary>The HTTP handler for calendar servers: the one SSRF guard (PublicAddressGuard) (no proxy, no automatic redirects, every
 /// resolved address checked at connect time unless private networks are allowed).</summary>
 public static class CalDavHttp
 {
     public const string HttpClientName = "RtsApp.CalDav";
 
     public static SocketsHttpHandler CreateHandler(bool allowPrivateNetworks) =>
-        CallbackSender.CreateHandler(new CallbackOptions { AllowPrivateNetworks = allowPrivateNetworks });
+        PublicAddressGuard.CreateHandler(allowPrivateNetworks, allowRedirects: false);
 }
