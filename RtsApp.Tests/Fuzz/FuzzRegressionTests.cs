@@ -66,4 +66,39 @@ public sealed class FuzzRegressionTests(RtsAppFactory factory) : IClassFixture<R
         Html.SlotStarts(doc).ShouldNotBeEmpty();
         factory.Logs.Entries.ShouldBeEmpty();
     }
+
+    /// <summary>{"hours": 2147483647} is a whole number of at least 0, but 60 times it is past NodaTime's Duration range:
+    /// a 500 in every duration field (minimum_notice, required_duration, start_interval, buffers) until durations were bounded.</summary>
+    [Theory]
+    [InlineData("minimum_notice", """{"hours": 2147483647}""")]
+    [InlineData("start_interval", """{"minutes": 2147483647, "hours": 2147483647}""")]
+    public async Task HugeDuration_Is422_NotAnException(string field, string duration)
+    {
+        var api = await factory.CreateApiClientAsync();
+        var (sub, _) = await api.CreateAccountAsync();
+        var body = $$"""
+            {"participants": [{"members": [{"sub": "{{sub}}"}]}], "required_duration": {"minutes": 30},
+             "query_periods": [{"start": "2026-03-23T09:00:00Z", "end": "2026-03-24T09:00:00Z"}], "{{field}}": {{duration}}}
+            """;
+        var error = await ApiClient.ErrorAsync(await api.PostAsync("/v1/availability", body), 422);
+        error["errors"]![field].ShouldNotBeNull();
+        factory.Logs.Entries.ShouldBeEmpty();
+    }
+
+    /// <summary>Invalid UTF-8 inside a JSON string parses (the parser checks structure only) and throws when read: a
+    /// 500 from sequence_id and other raw fields until the body's bytes were checked once, as a 400.</summary>
+    [Fact]
+    public async Task InvalidUtf8InAString_Is400Body_NotAnException()
+    {
+        var api = await factory.CreateApiClientAsync();
+        var prefix = System.Text.Encoding.UTF8.GetBytes("{\"sequence\": [{\"sequence_id\": \"a");
+        var suffix = System.Text.Encoding.UTF8.GetBytes("\", \"participants\": []}], \"query_periods\": []}");
+        byte[] body = [.. prefix, 0xC3, 0x28, .. suffix];
+        var request = new HttpRequestMessage(HttpMethod.Post, "/v1/sequenced_availability") { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new("application/json");
+        request.Headers.Authorization = new("Bearer", api.Secret);
+        var error = await ApiClient.ErrorAsync(await api.Http.SendAsync(request), 400);
+        error["errors"]!["body"].ShouldNotBeNull();
+        factory.Logs.Entries.ShouldBeEmpty();
+    }
 }

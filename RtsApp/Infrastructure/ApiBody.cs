@@ -44,7 +44,9 @@ public static class ApiBody
             {
                 var doc = JsonDocument.Parse(bytes);
                 http.Response.RegisterForDispose(doc);
-                if (HasUnpairedSurrogate(bytes)) http.Items[ErrorKey] = ApiError.BadBody("the body is not valid JSON: a \\u escape is an unpaired surrogate");
+                // The parser checks structure, not the UTF-8 inside strings: that would throw later, wherever one is read.
+                if (!System.Text.Unicode.Utf8.IsValid(bytes)) http.Items[ErrorKey] = ApiError.BadBody("the body is not valid UTF-8");
+                else if (HasUnpairedSurrogate(bytes)) http.Items[ErrorKey] = ApiError.BadBody("the body is not valid JSON: a \\u escape is an unpaired surrogate");
                 else http.Items[DocumentKey] = doc;
             }
             catch (JsonException)
@@ -57,7 +59,7 @@ public static class ApiBody
 
     /// <summary>True when a string or property name escapes half a surrogate pair (<c>"\ud800"</c>): the parser accepts
     /// it, but reading it as a string throws wherever that happens (credentials, raw fields). Refused here, once, as I-JSON
-    /// (RFC 7493) does. Only escaped tokens can hold one (raw invalid UTF-8 fails the parse), so the rest is not read.</summary>
+    /// (RFC 7493) does. Only escaped tokens can hold one (raw bytes are checked as UTF-8 first), so the rest is not read.</summary>
     private static bool HasUnpairedSurrogate(byte[] json)
     {
         var reader = new Utf8JsonReader(json);

@@ -31,6 +31,8 @@ public static class ApiJson
     public static readonly Instant MaxInstant = Instant.FromUtc(2999, 12, 31, 23, 59, 59);
     /// <summary>The largest offset read (SPEC §1).</summary>
     public static readonly Offset MaxOffset = Offset.FromHours(18);
+    /// <summary>The longest duration read: 100 years, far past every limit the API sets, well inside NodaTime's range.</summary>
+    public const long MaxDurationMinutes = 100L * 366 * 24 * 60;
     public const string InstantMessage = "must be an ISO 8601 time with Z or an offset, from 1900 to 2999";
 
     /// <summary>Writes what the server writes: UTC, whole seconds, <c>yyyy-MM-ddTHH:mm:ssZ</c>.</summary>
@@ -163,6 +165,8 @@ public static class ApiJson
                 }
                 else reader.Skip();
             }
+            // No duration the API takes is longer than a year; far beyond that one would not even fit a Duration.
+            if (minutes > MaxDurationMinutes) throw new JsonException($"must be at most {MaxDurationMinutes} minutes (100 years)");
             return minutes is { } m ? Duration.FromMinutes(m) : null;
         }
 

@@ -1,4 +1,3 @@
-using RtsApp.Infrastructure.Network;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
@@ -7,6 +6,7 @@ using System.Text.RegularExpressions;
 using System.Xml.Linq;
 using NodaTime;
 using RtsApp.ICalendar;
+using RtsApp.Infrastructure.Network;
 using static RtsApp.Features.Connections.CalDav.CalDavXml;
 
 namespace RtsApp.Features.Connections.CalDav;
