@@ -84,7 +84,6 @@ public class ArchitectureTests
         "System.Memory", "System.Text.Encoding.Extensions", "System.Runtime.InteropServices", "NodaTime"];
 
     [Fact]
-    [System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1707", Justification = "Method_Scenario test names")]
     public void ICalendarTypes_ReferenceOnlyTheBclAndNodaTime()
     {
         var ns = typeof(RtsApp.ICalendar.IcsReader).Namespace!;

@@ -20,6 +20,13 @@ public static class ApiBody
     /// <summary>Middleware for the API: reads and parses the body, or answers 413 at once.</summary>
     public static async Task ReadAsync(HttpContext http, RequestDelegate next)
     {
+        // No stored text can hold NUL (PostgreSQL refuses it in every text parameter), so no id or value with one exists.
+        if (http.Request.Path.Value?.Contains('\0', StringComparison.Ordinal) == true
+            || http.Request.Query.Any(q => q.Key.Contains('\0', StringComparison.Ordinal) || q.Value.Any(v => v?.Contains('\0', StringComparison.Ordinal) == true)))
+        {
+            await ApiError.Field(400, "url", ApiError.Invalid, "the URL must not hold a NUL character").ExecuteAsync(http);
+            return;
+        }
         if (http.Request.ContentLength > MaxBytes)
         {
             await ApiError.Field(413, "body", "errors.too_large", "the body is larger than 1 MiB").ExecuteAsync(http);
@@ -46,7 +53,7 @@ public static class ApiBody
                 http.Response.RegisterForDispose(doc);
                 // The parser checks structure, not the UTF-8 inside strings: that would throw later, wherever one is read.
                 if (!System.Text.Unicode.Utf8.IsValid(bytes)) http.Items[ErrorKey] = ApiError.BadBody("the body is not valid UTF-8");
-                else if (HasUnpairedSurrogate(bytes)) http.Items[ErrorKey] = ApiError.BadBody("the body is not valid JSON: a \\u escape is an unpaired surrogate");
+                else if (UnreadableText(bytes) is { } reason) http.Items[ErrorKey] = ApiError.BadBody("the body is not valid JSON: " + reason);
                 else http.Items[DocumentKey] = doc;
             }
             catch (JsonException)
@@ -57,10 +64,11 @@ public static class ApiBody
         await next(http);
     }
 
-    /// <summary>True when a string or property name escapes half a surrogate pair (<c>"\ud800"</c>): the parser accepts
-    /// it, but reading it as a string throws wherever that happens (credentials, raw fields). Refused here, once, as I-JSON
-    /// (RFC 7493) does. Only escaped tokens can hold one (raw bytes are checked as UTF-8 first), so the rest is not read.</summary>
-    private static bool HasUnpairedSurrogate(byte[] json)
+    /// <summary>Why a string or property name cannot be used, or null: an escaped half surrogate pair (<c>"\ud800"</c>)
+    /// parses but throws wherever it is read (refused as I-JSON, RFC 7493, does), and an escaped NUL (<c>"\u0000"</c>)
+    /// cannot be stored (PostgreSQL refuses it). Only escaped tokens can hold either (raw bytes are checked as UTF-8
+    /// first, and a raw control character fails the parse), so the rest is not read.</summary>
+    private static string? UnreadableText(byte[] json)
     {
         var reader = new Utf8JsonReader(json);
         while (reader.Read())
@@ -68,14 +76,14 @@ public static class ApiBody
             if (reader.TokenType is not (JsonTokenType.String or JsonTokenType.PropertyName) || !reader.ValueIsEscaped) continue;
             try
             {
-                reader.GetString();
+                if (reader.GetString()?.Contains('\0', StringComparison.Ordinal) == true) return "a string holds a NUL character (\\u0000)";
             }
             catch (InvalidOperationException)
             {
-                return true;
+                return "a \\u escape is an unpaired surrogate";
             }
         }
-        return false;
+        return null;
     }
 
     /// <summary>Deserializes the parsed body; a value of the wrong type is a 422 naming its JSON path.</summary>

@@ -55,3 +55,32 @@ public sealed class WorkSignal
 
     private static TaskCompletionSource New() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 }
+
+/// <summary>The loop of a worker over leased rows (callback deliveries, calendar syncs): a round claims and works at most
+/// a batch; after a round that found less than a full batch it waits for the <see cref="WorkSignal"/> or the poll
+/// interval, whichever comes first (<paramref name="nextWake"/>: the signal's next wake-up, see <see cref="WorkSignal.Next"/>). A failed round is reported and the loop goes on; only stopping ends it.</summary>
+public static class LeasedWorkLoop
+{
+    public static async Task RunAsync(Func<CancellationToken, Task<int>> round, Func<Task> nextWake, int batch, TimeSpan pollInterval,
+        Action<Exception> failed, CancellationToken stop)
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            var wake = nextWake(); // taken before looking, so work queued during the look is not missed
+            var claimed = 0;
+            try
+            {
+                claimed = await round(stop);
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                failed(e);
+            }
+            if (claimed < batch) await Task.WhenAny(wake, Task.Delay(pollInterval, stop));
+        }
+    }
+}

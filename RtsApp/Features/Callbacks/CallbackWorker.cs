@@ -23,27 +23,8 @@ public sealed partial class CallbackWorker(
     /// <summary>This worker's lease owner name: unique per process and start.</summary>
     public string Owner { get; } = Leases.NewOwner();
 
-    protected override async Task ExecuteAsync(CancellationToken stop)
-    {
-        while (!stop.IsCancellationRequested)
-        {
-            var wake = CallbackSignal.Next; // taken before looking, so an enqueue during the look is not missed
-            var claimed = 0;
-            try
-            {
-                claimed = await RunOnceAsync(stop);
-            }
-            catch (OperationCanceledException) when (stop.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e)
-            {
-                LogLoopFailed(e);
-            }
-            if (claimed < ConcurrentSends) await Task.WhenAny(wake, Task.Delay(options.PollInterval, stop));
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stop) =>
+        LeasedWorkLoop.RunAsync(RunOnceAsync, () => CallbackSignal.Next, ConcurrentSends, options.PollInterval, LogLoopFailed, stop);
 
     /// <summary>Claims the due deliveries (at most one batch) and attempts each; the number claimed.</summary>
     internal async Task<int> RunOnceAsync(CancellationToken stop)

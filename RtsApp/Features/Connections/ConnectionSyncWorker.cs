@@ -24,27 +24,8 @@ public sealed partial class ConnectionSyncWorker(
 
     public string Owner { get; } = Leases.NewOwner();
 
-    protected override async Task ExecuteAsync(CancellationToken stop)
-    {
-        while (!stop.IsCancellationRequested)
-        {
-            var wake = Signal.Next; // taken before looking, so a "sync now" during the look is not missed
-            var claimed = 0;
-            try
-            {
-                claimed = await RunOnceAsync(stop);
-            }
-            catch (OperationCanceledException) when (stop.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e)
-            {
-                LogLoopFailed(e);
-            }
-            if (claimed < ConcurrentSyncs) await Task.WhenAny(wake, Task.Delay(PollInterval, stop));
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stop) =>
+        LeasedWorkLoop.RunAsync(RunOnceAsync, () => Signal.Next, ConcurrentSyncs, PollInterval, LogLoopFailed, stop);
 
     /// <summary>Claims the due connections (at most one batch) and syncs each; the number claimed.</summary>
     internal async Task<int> RunOnceAsync(CancellationToken stop)
