@@ -1,3 +1,4 @@
+using RtsApp.Features.Connections.CalDav;
 using RtsApp.Infrastructure;
 using RtsApp.Infrastructure.Network;
 
@@ -24,6 +25,15 @@ public static class ConnectionsSetup
             .ConfigurePrimaryHttpMessageHandler(sp => PublicAddressGuard.CreateHandler(
                 sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<ConnectionOptions>>().Value.AllowPrivateNetworks == true, allowRedirects: true))
             .RemoveAllLoggers(); // feed URLs often carry a secret token: the sync logs connection ids instead
+        services.AddHttpClient(CalDavHttp.HttpClientName, c =>
+            {
+                c.Timeout = Timeout.InfiniteTimeSpan; // the client bounds each request itself
+                c.DefaultRequestHeaders.UserAgent.ParseAdd("RtsApp-Connections/1.0");
+            })
+            .ConfigurePrimaryHttpMessageHandler(sp => CalDavHttp.CreateHandler(
+                sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<ConnectionOptions>>().Value.AllowPrivateNetworks == true))
+            .RemoveAllLoggers();
+        services.AddSingleton<CalDavConnections>();
         services.AddSingleton<IcsFeedClient>();
         services.AddSingleton<ConnectionSync>();
         services.AddSingleton<ConnectionsHandler>();
