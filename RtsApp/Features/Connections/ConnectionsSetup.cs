@@ -16,6 +16,8 @@ public static class ConnectionsSetup
                 $"{ConfigKeys.ConnectionsHorizon} must be a positive duration of at most {ConnectionOptions.MaxHorizon.TotalDays} days, such as 400.00:00:00")
             .Validate(o => o.Timeout > TimeSpan.Zero && o.Timeout <= TimeSpan.FromMinutes(5),
                 $"{ConfigKeys.ConnectionsTimeout} must be a positive duration of at most 00:05:00, such as 00:00:15")
+            .Validate(o => o.BookingCheckTimeout > TimeSpan.Zero && o.BookingCheckTimeout <= TimeSpan.FromMinutes(1),
+                $"{ConfigKeys.ConnectionsBookingCheckTimeout} must be a positive duration of at most 00:01:00, such as 00:00:05")
             .PostConfigure<IHostEnvironment>((o, environment) => o.AllowPrivateNetworks ??= environment.IsDevelopment());
         services.AddHttpClient(IcsFeedClient.HttpClientName, c =>
             {
@@ -37,6 +39,7 @@ public static class ConnectionsSetup
         services.AddSingleton<IcsFeedClient>();
         services.AddSingleton<ConnectionSync>();
         services.AddSingleton<ConnectionsHandler>();
+        services.AddSingleton<BookingCheck>();
         services.AddHostedService<ConnectionSyncWorker>();
         return services;
     }
