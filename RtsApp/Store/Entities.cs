@@ -269,6 +269,31 @@ public sealed class CalendarConnection : ILeased
     public Instant CreatedAt { get; set; }
 }
 
+/// <summary>SPEC §13 (c): one booked event to write into a CalDAV calendar, kept until the server accepted it (a durable
+/// outbox like callbacks', leased the same way). <see cref="IcsText"/> is fixed when the booking commits, so every
+/// attempt PUTs the same object with the same UID.</summary>
+public sealed class CalDavWriteBack : ILeased
+{
+    public required string Id { get; set; }
+    public required string ApplicationId { get; set; }
+    public required string LinkId { get; set; }
+    public required string CalendarId { get; set; }
+    public required string EventId { get; set; }
+    public required string Uid { get; set; }
+    public required string IcsText { get; set; }
+    /// <summary><see cref="CallbackStatuses"/>: pending until delivered.</summary>
+    public required string Status { get; set; }
+    public int Attempts { get; set; }
+    public string? LastError { get; set; }
+    /// <summary>The object's href once written.</summary>
+    public string? Href { get; set; }
+    public Instant NextAttemptAt { get; set; }
+    public Instant? DeliveredAt { get; set; }
+    public Instant? LeaseUntil { get; set; }
+    public string? LeaseOwner { get; set; }
+    public Instant CreatedAt { get; set; }
+}
+
 public static class ConnectionProviders
 {
     public const string Ics = "ics";

@@ -135,6 +135,7 @@ public sealed partial class BookingCommand(IDbContextFactory<RtsDbContext> dbFac
         var parts = chosen.Sequence?.Select(s => (s.EventId, s.Summary, s.Start, s.End, (IReadOnlyCollection<string>)s.Participants)).ToList()
             ?? [(l.Link.EventId, l.Link.Summary, start, end, chosen.Participants)];
         var written = new HashSet<(string, string)>();
+        var writeBack = await CalDavWriteBackOutbox.WritableAsync(db, spec.TargetCalendars.Select(t => t.CalendarId), ct);
         foreach (var (eventId, summary, from, to, participants) in parts)
         {
             foreach (var target in spec.TargetCalendars.Where(t => participants.Contains(t.Sub) || !groupSubs.Contains(t.Sub)))
@@ -143,6 +144,9 @@ public sealed partial class BookingCommand(IDbContextFactory<RtsDbContext> dbFac
                 var ev = new EventSpec(eventId, summary, description.Length == 0 ? null : description, new Interval(from, to), spec.Event.Tzid,
                     null, null, spec.Event.Location, Transparent: false);
                 if (!await EventWriter.UpsertAsync(db, l.Link.ApplicationId, target.CalendarId, ev, now, ct, l.Link.Id)) return false;
+                if (writeBack.Contains(target.CalendarId)) // SPEC §13 (c): written to the server after the commit
+                    CalDavWriteBackOutbox.Enqueue(db, l.Link.ApplicationId, l.Link.Id, target.CalendarId, eventId, summary, ev.Description,
+                        spec.Event.Location, new Interval(from, to), now);
                 if (spec.SingleEvent) break;
             }
         }

@@ -57,17 +57,16 @@ public sealed partial class BookingCheck(
 
     private async Task<List<(CalendarConnection Connection, Calendar Calendar)>> InvolvedAsync(string applicationId, LinkSpec spec, CancellationToken ct)
     {
-        var subs = spec.InvolvedAccounts.ToList();
+        var subs = spec.Groups.SelectMany(g => g.Members).Select(m => m.Sub).Distinct().ToList();
         var named = spec.Groups.SelectMany(g => g.Members).Where(m => m.CalendarIds.Count > 0)
             .GroupBy(m => m.Sub).ToDictionary(g => g.Key, g => g.SelectMany(m => m.CalendarIds).ToHashSet(StringComparer.Ordinal));
-        var targets = spec.TargetCalendars.Select(t => t.CalendarId).ToHashSet(StringComparer.Ordinal);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var rows = await db.Calendars.AsNoTracking()
             .Where(c => c.ApplicationId == applicationId && subs.Contains(c.AccountId) && c.ConnectionId != null)
             .Join(db.CalendarConnections.AsNoTracking(), c => c.ConnectionId, k => k.Id, (c, k) => new { Calendar = c, Connection = k })
             .ToListAsync(ct);
         // A member whose calendar_ids are given is busy in those only; otherwise in all of their calendars.
-        return rows.Where(r => targets.Contains(r.Calendar.Id) || !named.TryGetValue(r.Calendar.AccountId, out var ids) || ids.Contains(r.Calendar.Id))
+        return rows.Where(r => !named.TryGetValue(r.Calendar.AccountId, out var ids) || ids.Contains(r.Calendar.Id))
             .Select(r => (r.Connection, r.Calendar)).ToList();
     }
 

@@ -41,6 +41,7 @@ public static class ConnectionsSetup
         services.AddSingleton<ConnectionsHandler>();
         services.AddSingleton<BookingCheck>();
         services.AddHostedService<ConnectionSyncWorker>();
+        services.AddHostedService<CalDavWriteBackWorker>();
         return services;
     }
 }

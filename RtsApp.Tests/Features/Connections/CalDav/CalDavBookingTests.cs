@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
 using RtsApp.Features.Booking;
+using RtsApp.Tests.Components.Admin;
 using RtsApp.Tests.Infrastructure;
 using static RtsApp.Tests.Features.Connections.CalDav.CalDavConnectionTests;
 using static RtsApp.Tests.Features.Connections.ConnectionCalls;
@@ -99,5 +100,94 @@ public sealed class CalDavBookingTests(CalDavServers servers, ConnectionsFixture
             (await db.Links.SingleAsync(l => l.Id == a.LinkId)).Status.ShouldBe("open");
         silent.Stop();
         foreach (var c in accepted) c.Dispose();
+    }
+    /// <summary>A link that reads a local calendar and books into the connected CalDAV calendar (SPEC §13 (c)).</summary>
+    private async Task<Arranged> ArrangeWriteBackAsync(string name, RtsAppFactory? app = null)
+    {
+        var factory = app ?? this.factory;
+        var other = new OtherClient(servers[name]);
+        owned.Add(other);
+        var url = await other.NewCalendarAsync("Work");
+        var api = await factory.CreateApiClientAsync();
+        var (sub, _) = await api.CreateAccountAsync();
+        var connection = await ConnectCalDavAsync(api, sub, servers[name], url);
+        var local = await api.CreateCalendarAsync(sub, "Local");
+        var reply = await api.PostOkAsync("/v1/real_time_scheduling",
+            ConnectionsApiTests.LinkBody(sub, CalendarId(connection), [local]).ToJsonString());
+        var linkUrl = reply["url"]!.GetValue<string>();
+        return new Arranged(api, other, url, Id(connection), CalendarId(connection), local, linkUrl[(linkUrl.LastIndexOf('/') + 1)..],
+            reply["real_time_scheduling"]!["real_time_scheduling_id"]!.GetValue<string>());
+    }
+
+    private async Task<RtsApp.Store.CalDavWriteBack> WriteBackAsync(string linkId)
+    {
+        await using var db = factory.Db();
+        return await db.CalDavWriteBacks.AsNoTracking().SingleAsync(w => w.LinkId == linkId);
+    }
+
+    [CalDavTheory]
+    [MemberData(nameof(Servers))]
+    public async Task Book_IntoWritableCalDavCalendar_AnotherClientSeesTheEvent(string name)
+    {
+        var a = await ArrangeWriteBackAsync(name);
+
+        (await Booking.BookAsync(a.Token, Nine, null, default)).ShouldBeOfType<BookingResult.Booked>();
+
+        var row = await Eventually.HoldsAsync(() => WriteBackAsync(a.LinkId), w => w.Status == "delivered", "the event was written to the server");
+        row.Uid.ShouldEndWith("@rtsapp");
+        (await a.Other.CountObjectsWithUidAsync(a.Url, row.Uid)).ShouldBe(1);
+        var text = await a.Other.GetAsync(new Uri(a.Url, row.Href!.Split('/')[^1]));
+        text.ShouldNotBeNull().ShouldContain("SUMMARY:Interview");
+        text.ShouldContain("DTSTART:20260323T090000Z");
+    }
+
+    [CalDavTheory]
+    [MemberData(nameof(Servers))]
+    public async Task Book_ServerDownDuringWriteBack_DeliveredAfterItReturns(string name)
+    {
+        var a = await ArrangeWriteBackAsync(name);
+        string realUrl;
+        await using (var db = factory.Db())
+        {
+            realUrl = (await db.Calendars.SingleAsync(c => c.Id == a.CalDavCalendar)).RemoteUrl!;
+            // Nothing listens on this port: the calendar's server is down.
+            using var closed = new TcpListener(IPAddress.Loopback, 0);
+            closed.Start();
+            var port = ((IPEndPoint)closed.LocalEndpoint).Port;
+            closed.Stop();
+            await db.Calendars.Where(c => c.Id == a.CalDavCalendar)
+                .ExecuteUpdateAsync(s => s.SetProperty(c => c.RemoteUrl, $"http://127.0.0.1:{port}{a.Url.AbsolutePath}"));
+        }
+
+        (await Booking.BookAsync(a.Token, Nine, null, default)).ShouldBeOfType<BookingResult.Booked>();
+        var failed = await Eventually.HoldsAsync(() => WriteBackAsync(a.LinkId), w => w.Attempts >= 1 && w.LeaseOwner is null, "an attempt failed");
+        failed.Status.ShouldBe("pending");
+        failed.LastError.ShouldNotBeNull().ShouldStartWith("unreachable");
+
+        // The server is back; the retry is due (the test clock does not move, so the retry time is brought forward).
+        await using (var db = factory.Db())
+        {
+            await db.Calendars.Where(c => c.Id == a.CalDavCalendar).ExecuteUpdateAsync(s => s.SetProperty(c => c.RemoteUrl, realUrl));
+            await db.CalDavWriteBacks.Where(w => w.LinkId == a.LinkId).ExecuteUpdateAsync(s => s.SetProperty(w => w.NextAttemptAt, Instant.MinValue));
+        }
+        var row = await Eventually.HoldsAsync(() => WriteBackAsync(a.LinkId), w => w.Status == "delivered", "delivered after the server returned");
+        (await a.Other.CountObjectsWithUidAsync(a.Url, row.Uid)).ShouldBe(1);
+    }
+
+    [CalDavTheory]
+    [InlineData(CalDavServers.Xandikos)]
+    public async Task AdminLinkDetail_ShowsThePendingWriteBackWithItsError(string name)
+    {
+        await using var app = RtsAppFactory.With(new Dictionary<string, string?>(ConnectionsFixture.Settings.Concat(AdminSession.Settings())));
+        var a = await ArrangeWriteBackAsync(name, app);
+        await using (var db = app.Db())
+            await db.Calendars.Where(c => c.Id == a.CalDavCalendar).ExecuteUpdateAsync(s => s.SetProperty(c => c.RemoteUrl, "http://127.0.0.1:9/down/"));
+        (await app.Services.GetRequiredService<BookingCommand>().BookAsync(a.Token, Nine, null, default)).ShouldBeOfType<BookingResult.Booked>();
+        var session = await AdminSession.SignedInAsync(app);
+
+        var page = await Eventually.HoldsAsync(() => session.PageAsync("/admin/links/" + a.LinkId),
+            p => p.QuerySelector("tr[data-write-back-id]")?.TextContent.Contains("unreachable", StringComparison.Ordinal) == true, "the failed attempt is shown");
+
+        page.QuerySelector("tr[data-write-back-id]")!.GetAttribute("data-status").ShouldBe("pending");
     }
 }
