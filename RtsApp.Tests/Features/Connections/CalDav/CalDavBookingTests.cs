@@ -1,10 +1,12 @@
 using System.Net;
 using System.Net.Sockets;
+using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
 using RtsApp.Features.Booking;
 using RtsApp.Tests.Components.Admin;
+using RtsApp.Tests.Components.Scheduling;
 using RtsApp.Tests.Infrastructure;
 using static RtsApp.Tests.Features.Connections.CalDav.CalDavConnectionTests;
 using static RtsApp.Tests.Features.Connections.ConnectionCalls;
@@ -189,5 +191,24 @@ public sealed class CalDavBookingTests(CalDavServers servers, ConnectionsFixture
             p => p.QuerySelector("tr[data-write-back-id]")?.TextContent.Contains("unreachable", StringComparison.Ordinal) == true, "the failed attempt is shown");
 
         page.QuerySelector("tr[data-write-back-id]")!.GetAttribute("data-status").ShouldBe("pending");
+    }
+
+    [CalDavTheory]
+    [InlineData(CalDavServers.Radicale)]
+    public async Task Page_ServerDownDuringTheCheck_SaysNothingWasBooked(string name)
+    {
+        var a = await ArrangeAsync(name);
+        await using (var db = factory.Db())
+            await db.Calendars.Where(c => c.Id == a.CalDavCalendar).ExecuteUpdateAsync(s => s.SetProperty(c => c.RemoteUrl, "http://127.0.0.1:9/down/"));
+        using var http = factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        var doc = await Html.GetAsync(http, "/rts/" + a.Token + "?start=2026-03-23T09:00:00Z");
+
+        var response = await Html.SubmitAsync(http, doc.QuerySelector("form:has(button[data-action=confirm])")!);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var page = await Html.ParseAsync(response);
+        page.QuerySelector("[role=status]")!.TextContent.ShouldContain(
+            "We could not confirm this time with the calendar server — nothing was booked. Please try again.");
+        (await EventsInAsync(a.Target)).ShouldBe(0);
     }
 }
