@@ -27,5 +27,6 @@ public static class ConfigKeys
     public const string ConnectionsHorizon = "Rts:Connections:Horizon";
     public const string ConnectionsAllowPrivateNetworks = "Rts:Connections:AllowPrivateNetworks";
     public const string ConnectionsTimeout = "Rts:Connections:Timeout";
+    public const string ConnectionsBookingCheckTimeout = "Rts:Connections:BookingCheckTimeout";
     public const string AdminTimeZone = "Rts:Admin:TimeZone";
 }

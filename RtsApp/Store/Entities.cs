@@ -45,6 +45,10 @@ public sealed class Calendar
     public string? ConnectionId { get; set; }
     /// <summary>Events cannot be written into it through the API or by bookings (an ICS feed, a read-only CalDAV calendar).</summary>
     public bool ReadOnly { get; set; }
+    /// <summary>A CalDAV calendar's collection URL (absolute, ending in '/'); null otherwise.</summary>
+    public string? RemoteUrl { get; set; }
+    /// <summary>A CalDAV calendar's sync state between runs (JSON: sync-collection offered, token, ctag, ETag per href).</summary>
+    public string? SyncState { get; set; }
 }
 
 /// <summary>An event in a calendar. <see cref="Start"/>/<see cref="End"/> are the instants it occupies (half-open);
@@ -71,6 +75,9 @@ public sealed class CalendarEvent
     /// <summary>The UID of the calendar object a connection's sync brought this event from; null for events written
     /// through the API or by bookings. A sync replaces exactly the events of its calendar that carry one.</summary>
     public string? SourceUid { get; set; }
+    /// <summary>The href (absolute path) of the CalDAV object this event was expanded from: a changed or removed
+    /// object replaces or deletes exactly its events. Null for ICS feeds and events of this service.</summary>
+    public string? SourceHref { get; set; }
     public Instant CreatedAt { get; set; }
     public Instant UpdatedAt { get; set; }
 }
@@ -251,8 +258,37 @@ public sealed class CalendarConnection : ILeased
     /// <summary>The validators of the last good download, for a conditional GET.</summary>
     public string? ETag { get; set; }
     public string? LastModified { get; set; }
+    /// <summary>A CalDAV connection's user name (null: no credentials sent).</summary>
+    public string? Username { get; set; }
+    /// <summary>A CalDAV connection's password, protected with ASP.NET Core Data Protection; never returned.</summary>
+    public string? PasswordProtected { get; set; }
     /// <summary>When a worker should sync next; "sync now" sets it to the distant past.</summary>
     public Instant NextSyncAt { get; set; }
+    public Instant? LeaseUntil { get; set; }
+    public string? LeaseOwner { get; set; }
+    public Instant CreatedAt { get; set; }
+}
+
+/// <summary>SPEC §13 (c): one booked event to write into a CalDAV calendar, kept until the server accepted it (a durable
+/// outbox like callbacks', leased the same way). <see cref="IcsText"/> is fixed when the booking commits, so every
+/// attempt PUTs the same object with the same UID.</summary>
+public sealed class CalDavWriteBack : ILeased
+{
+    public required string Id { get; set; }
+    public required string ApplicationId { get; set; }
+    public required string LinkId { get; set; }
+    public required string CalendarId { get; set; }
+    public required string EventId { get; set; }
+    public required string Uid { get; set; }
+    public required string IcsText { get; set; }
+    /// <summary><see cref="CallbackStatuses"/>: pending until delivered.</summary>
+    public required string Status { get; set; }
+    public int Attempts { get; set; }
+    public string? LastError { get; set; }
+    /// <summary>The object's href once written.</summary>
+    public string? Href { get; set; }
+    public Instant NextAttemptAt { get; set; }
+    public Instant? DeliveredAt { get; set; }
     public Instant? LeaseUntil { get; set; }
     public string? LeaseOwner { get; set; }
     public Instant CreatedAt { get; set; }
@@ -261,6 +297,7 @@ public sealed class CalendarConnection : ILeased
 public static class ConnectionProviders
 {
     public const string Ics = "ics";
+    public const string CalDav = "caldav";
 }
 
 public static class ConnectionStatuses

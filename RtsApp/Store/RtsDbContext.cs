@@ -10,6 +10,10 @@ public static class StoreLimits
     public const int ManagedIdMaxLength = 64;
     /// <summary>A rule's weekly periods or calendar ids as JSON: 50 periods or 50 calendar ids fit with room to spare.</summary>
     public const int ManagedJsonMaxLength = 16384;
+    /// <summary>A CalDAV calendar's stored sync state; a larger one is not stored (the next sync lists everything).</summary>
+    public const int SyncStateMaxLength = 8 * 1024 * 1024;
+    /// <summary>A write-back's VCALENDAR: summary, description and location at their limits fit.</summary>
+    public const int WriteBackIcsMaxLength = 65536;
 }
 
 /// <summary>The unit of work. Created per operation through <c>IDbContextFactory</c>.</summary>
@@ -28,6 +32,7 @@ public sealed class RtsDbContext(DbContextOptions<RtsDbContext> options) : DbCon
     public DbSet<AvailabilityRule> AvailabilityRules => Set<AvailabilityRule>();
     public DbSet<AvailablePeriodRow> AvailablePeriods => Set<AvailablePeriodRow>();
     public DbSet<CalendarConnection> CalendarConnections => Set<CalendarConnection>();
+    public DbSet<CalDavWriteBack> CalDavWriteBacks => Set<CalDavWriteBack>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -64,6 +69,8 @@ public sealed class RtsDbContext(DbContextOptions<RtsDbContext> options) : DbCon
             e.HasOne<Account>().WithMany().HasForeignKey(x => x.AccountId).OnDelete(DeleteBehavior.Cascade);
             // No foreign key: SQLite cannot add one to an existing table; a connection deletes its calendars itself.
             e.HasIndex(x => x.ConnectionId);
+            e.Property(x => x.RemoteUrl).HasMaxLength(2048);
+            e.Property(x => x.SyncState).HasMaxLength(StoreLimits.SyncStateMaxLength);
         });
         b.Entity<CalendarConnection>(e =>
         {
@@ -74,7 +81,20 @@ public sealed class RtsDbContext(DbContextOptions<RtsDbContext> options) : DbCon
             e.Property(x => x.Url).HasMaxLength(2048);
             e.Property(x => x.Error).HasMaxLength(1024);
             e.Property(x => x.ETag).HasMaxLength(1024);
+            e.Property(x => x.PasswordProtected).HasMaxLength(4096);
             e.HasOne<Account>().WithMany().HasForeignKey(x => x.AccountId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<CalDavWriteBack>(e =>
+        {
+            e.ToTable("caldav_write_backs");
+            e.HasKey(x => x.Id);
+            e.HasIndex(x => new { x.LinkId, x.CalendarId, x.EventId }).IsUnique();
+            e.HasIndex(x => new { x.Status, x.NextAttemptAt });
+            e.Property(x => x.EventId).HasMaxLength(EventFields.EventIdMaxLength);
+            e.Property(x => x.Uid).HasMaxLength(1024);
+            e.Property(x => x.IcsText).HasMaxLength(StoreLimits.WriteBackIcsMaxLength);
+            e.Property(x => x.LastError).HasMaxLength(1024);
+            e.Property(x => x.Href).HasMaxLength(1024);
         });
         b.Entity<CalendarEvent>(e =>
         {
@@ -87,6 +107,8 @@ public sealed class RtsDbContext(DbContextOptions<RtsDbContext> options) : DbCon
             e.Property(x => x.Description).HasMaxLength(EventFields.DescriptionMaxLength);
             e.Property(x => x.LocationDescription).HasMaxLength(EventFields.LocationMaxLength);
             e.Property(x => x.SourceUid).HasMaxLength(1024);
+            e.Property(x => x.SourceHref).HasMaxLength(1024);
+            e.HasIndex(x => new { x.CalendarId, x.SourceHref });
             e.HasOne<Calendar>().WithMany().HasForeignKey(x => x.CalendarId).OnDelete(DeleteBehavior.Cascade);
         });
         b.Entity<SchedulingLink>(e =>

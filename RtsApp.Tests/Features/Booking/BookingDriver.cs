@@ -9,6 +9,7 @@ public abstract record PageResult
     public sealed record Booked(LinkPage Page, string? RedirectUrl) : PageResult;
     public sealed record Taken(LinkPage Page) : PageResult;
     public sealed record NotOpen(LinkPage Page) : PageResult;
+    public sealed record Unconfirmed(LinkPage Page) : PageResult;
     public sealed record Unknown : PageResult;
 }
 
@@ -31,6 +32,7 @@ public sealed class BookingDriver(LinkPages pages, BookingCommand command)
         {
             BookingResult.Booked booked => new PageResult.Booked(page, booked.RedirectUrl),
             BookingResult.Taken => new PageResult.Taken(page),
+            BookingResult.Unconfirmed => new PageResult.Unconfirmed(page),
             _ => new PageResult.NotOpen(page),
         };
     }

@@ -84,7 +84,8 @@ public sealed class ConnectionsApiTests(ConnectionsFixture fixture) : IClassFixt
         async Task<string> Key(object body, string field, int status = 422) =>
             (await ApiClient.ErrorAsync(await api.PostAsync("/v1/calendar_connections", body), status))["errors"]![field]![0]!["key"]!.GetValue<string>();
 
-        (await Key(new { sub, provider = "caldav", url = "https://example.com/cal" }, "provider")).ShouldBe("errors.invalid");
+        (await Key(new { sub, provider = "google", url = "https://example.com/cal" }, "provider")).ShouldBe("errors.invalid");
+        (await Key(new { sub, provider = "ics", url = "https://example.com/cal.ics", username = "ann" }, "username")).ShouldBe("errors.invalid");
         (await Key(new { sub, url = "https://example.com/cal.ics" }, "provider")).ShouldBe("errors.required");
         (await Key(new { sub, provider = "ics" }, "url")).ShouldBe("errors.required");
         (await Key(new { sub, provider = "ics", url = "ftp://example.com/cal.ics" }, "url")).ShouldBe("errors.invalid");

@@ -32,7 +32,8 @@ public sealed record Paged<T>(IReadOnlyList<T> Items, int Page, int PageSize, in
 }
 
 public sealed record LinkDetailView(SchedulingLink Link, string Status, string ApplicationName, LinkSpec? Spec, ChosenBooking? Chosen,
-    IReadOnlyList<CallbackDelivery> Deliveries, string Url, IReadOnlyDictionary<string, AccountRef> Accounts);
+    IReadOnlyList<CallbackDelivery> Deliveries, string Url, IReadOnlyDictionary<string, AccountRef> Accounts,
+    IReadOnlyList<CalDavWriteBack>? WriteBacks = null);
 
 public sealed record AccountRow(Account Account, string ApplicationName, IReadOnlyList<Calendar> Calendars);
 public sealed record CalendarAgenda(Calendar Calendar, IReadOnlyList<CalendarEvent> Events);
@@ -151,11 +152,12 @@ public sealed class AdminQueries(IDbContextFactory<RtsDbContext> dbFactory, Link
         if (link is null) return null;
         var appName = await db.Applications.Where(a => a.Id == link.ApplicationId).Select(a => a.Name).FirstAsync(ct);
         var deliveries = await db.CallbackDeliveries.AsNoTracking().Where(d => d.LinkId == id).OrderByDescending(d => d.CreatedAt).ToListAsync(ct);
+        var writeBacks = await db.CalDavWriteBacks.AsNoTracking().Where(w => w.LinkId == id).OrderBy(w => w.CreatedAt).ThenBy(w => w.Id).ToListAsync(ct);
         var spec = LinkStore.Read(link);
         var chosen = LinkViews.Chosen(link);
         var accounts = await AccountsAsync(db, (spec?.InvolvedAccounts ?? []).Concat(chosen?.Participants ?? []), ct);
         return new LinkDetailView(link, LinkStatus.Of(link, clock.GetCurrentInstant()), appName,
-            spec, chosen, deliveries, LinkUrls.Absolute(baseUrl, links.Token(link)), accounts);
+            spec, chosen, deliveries, LinkUrls.Absolute(baseUrl, links.Token(link)), accounts, writeBacks);
     }
 
     public async Task<Paged<AccountRow>> AccountsAsync(string? applicationId, int page, CancellationToken ct)

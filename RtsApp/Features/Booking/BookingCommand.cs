@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using NodaTime;
 using RtsApp.Features.Calendars;
 using RtsApp.Features.Callbacks;
+using RtsApp.Features.Connections;
 using RtsApp.Features.Links;
 using RtsApp.Infrastructure;
 using RtsApp.Infrastructure.Telemetry;
@@ -19,6 +20,8 @@ public abstract record BookingResult
     public sealed record Taken : BookingResult;
     /// <summary>The link is completed, disabled or expired: it can never book.</summary>
     public sealed record NotOpen : BookingResult;
+    /// <summary>A connected calendar's server did not confirm the time in time (SPEC §13 (a)): nothing was booked.</summary>
+    public sealed record Unconfirmed : BookingResult;
     public sealed record Unknown : BookingResult;
 }
 
@@ -31,7 +34,7 @@ public abstract record BookingResult
 /// another booking holds it). Only after that does the booking read the link and re-check the chosen time with the
 /// same loader and engine as the page (<see cref="Offers"/>), so the loser of a race sees the winner's events and books
 /// nothing. BookingConcurrencyTests proves this on both providers (and fails on PostgreSQL without the bumps).</para></summary>
-public sealed partial class BookingCommand(IDbContextFactory<RtsDbContext> dbFactory, IClock clock, ILogger<BookingCommand> log)
+public sealed partial class BookingCommand(IDbContextFactory<RtsDbContext> dbFactory, BookingCheck connected, IClock clock, ILogger<BookingCommand> log)
 {
     public Task<BookingResult> BookAsync(string token, Instant start, string? userTzid, CancellationToken ct) =>
         BookAsync(token, start, userTzid, null, ct);
@@ -47,6 +50,7 @@ public sealed partial class BookingCommand(IDbContextFactory<RtsDbContext> dbFac
             BookingResult.Booked => RtsTelemetry.Outcomes.Booked,
             BookingResult.Taken => RtsTelemetry.Outcomes.Taken,
             BookingResult.NotOpen => RtsTelemetry.Outcomes.NotOpen,
+            BookingResult.Unconfirmed => RtsTelemetry.Outcomes.Unconfirmed,
             _ => RtsTelemetry.Outcomes.NotFound,
         };
         return result;
@@ -57,6 +61,14 @@ public sealed partial class BookingCommand(IDbContextFactory<RtsDbContext> dbFac
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         // Read outside the transaction only to learn whom to lock; everything that decides is read again under the locks.
         if (await LinkStore.ByTokenAsync(db, token, ct) is not { } first) return new BookingResult.Unknown();
+        if (!LinkStatus.IsOpen(first.Link, clock.GetCurrentInstant())) return new BookingResult.NotOpen();
+        // SPEC §13 (a): connected calendars are asked again before any lock is taken; what they hold is stored, so the
+        // re-check under the locks below sees it.
+        if (!await connected.RefreshAsync(first.Link.ApplicationId, first.Spec, start, ct))
+        {
+            LogUnconfirmed(log, first.Link.Id, start);
+            return new BookingResult.Unconfirmed();
+        }
 
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         foreach (var sub in first.Spec.InvolvedAccounts)
@@ -102,6 +114,9 @@ public sealed partial class BookingCommand(IDbContextFactory<RtsDbContext> dbFac
     [LoggerMessage(Level = LogLevel.Information, Message = "Booking of {LinkId} at {Start} refused: no longer available")]
     private static partial void LogTaken(ILogger logger, string linkId, Instant start);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Booking of {LinkId} at {Start} not made: a connected calendar's server did not confirm the time")]
+    private static partial void LogUnconfirmed(ILogger logger, string linkId, Instant start);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Booking of {LinkId} refused: another link's booking holds its event_id")]
     private static partial void LogEventHeld(ILogger logger, string linkId);
 
@@ -120,6 +135,7 @@ public sealed partial class BookingCommand(IDbContextFactory<RtsDbContext> dbFac
         var parts = chosen.Sequence?.Select(s => (s.EventId, s.Summary, s.Start, s.End, (IReadOnlyCollection<string>)s.Participants)).ToList()
             ?? [(l.Link.EventId, l.Link.Summary, start, end, chosen.Participants)];
         var written = new HashSet<(string, string)>();
+        var writeBack = await CalDavWriteBackOutbox.WritableAsync(db, spec.TargetCalendars.Select(t => t.CalendarId), ct);
         foreach (var (eventId, summary, from, to, participants) in parts)
         {
             foreach (var target in spec.TargetCalendars.Where(t => participants.Contains(t.Sub) || !groupSubs.Contains(t.Sub)))
@@ -128,6 +144,9 @@ public sealed partial class BookingCommand(IDbContextFactory<RtsDbContext> dbFac
                 var ev = new EventSpec(eventId, summary, description.Length == 0 ? null : description, new Interval(from, to), spec.Event.Tzid,
                     null, null, spec.Event.Location, Transparent: false);
                 if (!await EventWriter.UpsertAsync(db, l.Link.ApplicationId, target.CalendarId, ev, now, ct, l.Link.Id)) return false;
+                if (writeBack.Contains(target.CalendarId)) // SPEC §13 (c): written to the server after the commit
+                    CalDavWriteBackOutbox.Enqueue(db, l.Link.ApplicationId, l.Link.Id, target.CalendarId, eventId, summary, ev.Description,
+                        spec.Event.Location, new Interval(from, to), now);
                 if (spec.SingleEvent) break;
             }
         }

@@ -114,12 +114,12 @@ public static class EventsApi
     }
 
     /// <summary>404 unless the caller may see the calendar; 422 <c>errors.calendar_readonly</c> for a calendar a
-    /// connection brings that cannot be written (an ICS feed); null when the caller may write into it.</summary>
+    /// connection brings (an ICS feed; a CalDAV calendar is written only by bookings' write-back, never locally); null when the caller may write into it.</summary>
     private static async Task<ApiError?> WritableCalendarError(RtsDbContext db, Caller caller, string calendarId, CancellationToken ct)
     {
         var readOnly = await db.Calendars.Where(c => c.Id == calendarId && c.ApplicationId == caller.ApplicationId
                                                      && (caller.AccountId == null || c.AccountId == caller.AccountId))
-            .Select(c => (bool?)c.ReadOnly).FirstOrDefaultAsync(ct);
+            .Select(c => (bool?)(c.ReadOnly || c.ConnectionId != null)).FirstOrDefaultAsync(ct);
         return readOnly switch
         {
             null => ApiError.Field(404, "calendar_id", ApiError.NotFound, "no such calendar"),

@@ -16,6 +16,9 @@ public sealed class ConnectionOptions
     /// <see cref="CreateCheckLimit"/> whatever this says.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>SPEC §13 (a): how long a booking waits for the connected calendars' servers to confirm the time.</summary>
+    public TimeSpan BookingCheckTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Allows calendar servers on loopback and private networks. Unset: true in Development only (the
     /// default is filled in by <see cref="ConnectionsSetup"/>).</summary>
     public bool? AllowPrivateNetworks { get; set; }

@@ -17,7 +17,7 @@ public sealed record FeedContent(IReadOnlyList<IcsOccurrence> Occurrences, int S
 /// <summary>Keeps a connection's calendar current (SPEC §13): downloads the feed, reads it for the sync window, and
 /// replaces the calendar's synced events in one transaction. A failed sync keeps the last good events.</summary>
 public sealed partial class ConnectionSync(
-    IDbContextFactory<RtsDbContext> dbFactory, IcsFeedClient feeds, IOptions<ConnectionOptions> options, IClock clock, ILogger<ConnectionSync> logger)
+    IDbContextFactory<RtsDbContext> dbFactory, IcsFeedClient feeds, CalDavConnections calDav, IOptions<ConnectionOptions> options, IClock clock, ILogger<ConnectionSync> logger)
 {
     public const string NotACalendar = "not an iCalendar feed";
 
@@ -55,6 +55,11 @@ public sealed partial class ConnectionSync(
         if (connection is null) return;
         var tzid = await db.Accounts.Where(a => a.Id == connection.AccountId).Select(a => a.Tzid).FirstOrDefaultAsync(stop);
         var zone = TzdbZones.Find(tzid) ?? DateTimeZone.Utc;
+        if (connection.Provider == ConnectionProviders.CalDav)
+        {
+            await SyncCalDavAsync(db, connection, zone, owner, stop);
+            return;
+        }
         var download = await feeds.DownloadAsync(connection.Url, connection.ETag, connection.LastModified, options.Value.Timeout, stop);
         var now = clock.GetCurrentInstant();
         var next = now + Duration.FromTimeSpan(options.Value.SyncInterval);
@@ -98,6 +103,48 @@ public sealed partial class ConnectionSync(
         LogSynced(connectionId, occurrences.Count, skipped);
     }
 
+    /// <summary>A CalDAV connection: every calendar synced incrementally from its stored state, the changes applied and
+    /// the new states stored in one transaction; any failure keeps everything as it was and marks the connection.</summary>
+    private async Task SyncCalDavAsync(RtsDbContext db, CalendarConnection connection, DateTimeZone zone, string owner, CancellationToken stop)
+    {
+        var calendars = await db.Calendars.AsNoTracking().Where(c => c.ConnectionId == connection.Id).OrderBy(c => c.Id).ToListAsync(stop);
+        var started = clock.GetCurrentInstant();
+        var (changes, skipped, error) = await calDav.FetchAsync(connection, calendars, zone, Window(started), stop);
+        var now = clock.GetCurrentInstant();
+        var mine = db.CalendarConnections.Where(c => c.Id == connection.Id).HeldBy(owner);
+        if (error is not null || changes is null)
+        {
+            await FailAsync(mine, connection, error ?? "the sync failed", now, null);
+            return;
+        }
+        var anyFull = changes.Any(c => c.Result.FullResync);
+        var skippedObjects = anyFull && changes.All(c => c.Result.FullResync) ? skipped : connection.SkippedObjects + skipped;
+        await using var tx = await db.Database.BeginTransactionAsync(stop);
+        Instant? syncedAt = now;
+        var next = now + Duration.FromTimeSpan(options.Value.SyncInterval);
+        var updated = await mine.ExecuteUpdateAsync(s => s
+            .SetProperty(c => c.Status, ConnectionStatuses.Active).SetProperty(c => c.Error, (string?)null)
+            .SetProperty(c => c.LastSyncedAt, syncedAt).SetProperty(c => c.SkippedObjects, skippedObjects).SetProperty(c => c.Failures, 0)
+            .SetProperty(c => c.NextSyncAt, next)
+            .SetProperty(c => c.LeaseOwner, (string?)null).SetProperty(c => c.LeaseUntil, (Instant?)null), stop);
+        if (updated == 0)
+        {
+            LogLeaseLost(connection.Id);
+            return;
+        }
+        var events = 0;
+        foreach (var (calendar, result, objects) in changes)
+        {
+            await CalDavConnections.ApplyAsync(db, connection.ApplicationId, calendar.Id, zone.Id, objects, result.Removed, result.FullResync, now, stop);
+            var state = CalDavCalendarState.From(CalDavConnections.Ref(calendar)!, result.State).ToJson();
+            await db.Calendars.Where(c => c.Id == calendar.Id).ExecuteUpdateAsync(s => s.SetProperty(c => c.SyncState, state), stop);
+            events += objects.Sum(o => o.Occurrences.Count);
+        }
+        await db.SaveChangesAsync(stop);
+        await tx.CommitAsync(stop);
+        LogSynced(connection.Id, events, skipped);
+    }
+
     private async Task FailAsync(IQueryable<CalendarConnection> mine, CalendarConnection connection, string error, Instant now, int? skipped)
     {
         var failures = connection.Failures + 1;
@@ -123,25 +170,29 @@ public sealed partial class ConnectionSync(
         {
             var eventId = EventId(o);
             if (!seen.Add(eventId)) continue;
-            db.Events.Add(new CalendarEvent
-            {
-                Id = Ids.New(Ids.EventPrefix),
-                ApplicationId = applicationId,
-                CalendarId = calendarId,
-                EventId = eventId,
-                Summary = Truncate(o.Summary, EventFields.SummaryMaxLength),
-                Start = o.Start,
-                End = o.End,
-                Tzid = tzid,
-                StartDate = o.AllDayStart,
-                EndDate = o.AllDayEnd,
-                Transparent = o.Transparent,
-                SourceUid = Truncate(o.Uid, 1024),
-                CreatedAt = now,
-                UpdatedAt = now,
-            });
+            db.Events.Add(NewEvent(applicationId, calendarId, tzid, o, eventId, now, null));
         }
     }
+
+    /// <summary>The event a synced occurrence becomes; <paramref name="href"/> is the CalDAV object it came from.</summary>
+    public static CalendarEvent NewEvent(string applicationId, string calendarId, string tzid, IcsOccurrence o, string eventId, Instant now, string? href) => new()
+    {
+        Id = Ids.New(Ids.EventPrefix),
+        ApplicationId = applicationId,
+        CalendarId = calendarId,
+        EventId = eventId,
+        Summary = Truncate(o.Summary, EventFields.SummaryMaxLength),
+        Start = o.Start,
+        End = o.End,
+        Tzid = tzid,
+        StartDate = o.AllDayStart,
+        EndDate = o.AllDayEnd,
+        Transparent = o.Transparent,
+        SourceUid = Truncate(o.Uid, 1024),
+        SourceHref = href is null ? null : Truncate(href, 1024),
+        CreatedAt = now,
+        UpdatedAt = now,
+    };
 
     /// <summary>A synced occurrence's event_id: its UID, with the instance's original start for a recurring one
     /// (<c>uid/20260327T090000Z</c>); a hash when that would be too long.</summary>

@@ -11,7 +11,7 @@ public static class ConnectionsApi
 
     public static IEndpointRouteBuilder MapConnectionsApi(this IEndpointRouteBuilder api)
     {
-        api.MapPost(Route, Create).Named("CreateCalendarConnection", "Connects an account's ICS feed, checking it first");
+        api.MapPost(Route, Create).Named("CreateCalendarConnection", "Connects an account's ICS feed or CalDAV server, checking it first");
         api.MapGet(Route, List).Named("ListCalendarConnections", "Lists calendar connections, optionally of one account");
         api.MapGet(Route + "/{connectionId}", Get).Named("GetCalendarConnection", "Reads one calendar connection and its sync status");
         api.MapPost(Route + "/{connectionId}/sync", SyncNow).Named("SyncCalendarConnection", "Syncs a calendar connection now");

@@ -8,10 +8,14 @@ using RtsApp.Store;
 
 namespace RtsApp.Features.Connections;
 
-public sealed record CreateConnectionRequest(string? Sub, string? Provider, string? Url);
+public sealed record CreateConnectionRequest(string? Sub, string? Provider, string? Url, string? Username = null, string? Password = null);
 
 /// <summary>A validated connection request: the provider known, the URL absolute http(s) and ASCII.</summary>
-public sealed record ConnectionSpec(string? Sub, string Provider, string Url);
+public sealed record ConnectionSpec(string? Sub, string Provider, string Url, string? Username = null, string? Password = null)
+{
+    // The password is never printed (records print every property by default).
+    public override string ToString() => $"ConnectionSpec {{ Sub = {Sub}, Provider = {Provider}, Url = {Url}, Username = {Username} }}";
+}
 
 public sealed class CreateConnectionValidator : AbstractValidator<CreateConnectionRequest>
 {
@@ -24,8 +28,12 @@ public sealed class CreateConnectionValidator : AbstractValidator<CreateConnecti
     {
         RuleFor(x => x.Sub).Required().When(_ => !subImplied);
         RuleFor(x => x.Provider).Required();
-        RuleFor(x => x.Provider).Must(p => p == ConnectionProviders.Ics).When(x => !string.IsNullOrEmpty(x.Provider))
-            .WithMessage("must be ics (CalDAV connections are not available yet)");
+        RuleFor(x => x.Provider).Must(p => p is ConnectionProviders.Ics or ConnectionProviders.CalDav).When(x => !string.IsNullOrEmpty(x.Provider))
+            .WithMessage("must be ics or caldav");
+        RuleFor(x => x.Username).MaximumLength(256).Must(u => u is null || !u.Any(char.IsControl)).WithMessage("must not hold control characters");
+        RuleFor(x => x.Password).MaximumLength(1024);
+        RuleFor(x => x.Username).Null().When(x => x.Provider == ConnectionProviders.Ics).WithMessage("is only for caldav connections");
+        RuleFor(x => x.Password).Null().When(x => x.Provider == ConnectionProviders.Ics).WithMessage("is only for caldav connections");
         RuleFor(x => x.Url).Required().MaximumLength(2048);
         RuleFor(x => x.Url).Must(u => ConnectionsHandler.NormalizeUrl(u) is not null).When(x => x.Url is { Length: > 0 and <= 2048 })
             .WithMessage("must be an absolute http, https or webcal URL");
@@ -34,14 +42,14 @@ public sealed class CreateConnectionValidator : AbstractValidator<CreateConnecti
 
 public sealed record ConnectionCalendarView(string CalendarId, string CalendarName, bool CalendarReadonly);
 public sealed record ConnectionView(
-    string ConnectionId, string Sub, string Provider, string Url, string Status, string? Error, string? LastSyncedAt, int SkippedObjects,
+    string ConnectionId, string Sub, string Provider, string Url, string? Username, string Status, string? Error, string? LastSyncedAt, int SkippedObjects,
     IReadOnlyList<ConnectionCalendarView> Calendars);
 public sealed record ConnectionReply(ConnectionView CalendarConnection);
 public sealed record ConnectionsReply(IReadOnlyList<ConnectionView> CalendarConnections);
 
 /// <summary>Creates, reads, syncs and deletes connections; used by the API and the admin dashboard.</summary>
 public sealed class ConnectionsHandler(
-    IDbContextFactory<RtsDbContext> dbFactory, ConnectionSync sync, IOptions<ConnectionOptions> options, IClock clock)
+    IDbContextFactory<RtsDbContext> dbFactory, ConnectionSync sync, CalDavConnections calDav, IOptions<ConnectionOptions> options, IClock clock)
 {
     public const string ConnectionFailedKey = "errors.connection_failed";
     public const string InUseKey = "errors.in_use";
@@ -59,7 +67,8 @@ public sealed class ConnectionsHandler(
     }
 
     public static ConnectionSpec ToSpec(CreateConnectionRequest r) =>
-        new(r.Sub, Validated.Value(r.Provider, "provider"), Validated.Value(NormalizeUrl(r.Url), "url"));
+        new(r.Sub, Validated.Value(r.Provider, "provider"), Validated.Value(NormalizeUrl(r.Url), "url"),
+            string.IsNullOrEmpty(r.Username) ? null : r.Username, string.IsNullOrEmpty(r.Password) ? null : r.Password);
 
     /// <summary>Checks the feed (download and read, <see cref="ConnectionOptions.CreateCheckLimit"/> at most) and stores
     /// the connection, its calendar and its events; a feed that cannot be used is a 422 at <c>url</c>.</summary>
@@ -74,6 +83,7 @@ public sealed class ConnectionsHandler(
         var now = clock.GetCurrentInstant();
         var zone = TzdbZones.Find(account.Tzid) ?? DateTimeZone.Utc;
         var timeout = options.Value.Timeout < ConnectionOptions.CreateCheckLimit ? options.Value.Timeout : ConnectionOptions.CreateCheckLimit;
+        if (spec.Provider == ConnectionProviders.CalDav) return await CreateCalDavAsync(db, caller, account, spec, zone, now, ct);
         var (download, content) = await sync.CheckAsync(spec.Url, zone, now, timeout, ct);
         var failure = download.Error ?? content?.Error;
         if (failure is not null || content is null)
@@ -112,6 +122,52 @@ public sealed class ConnectionsHandler(
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return View(connection, [calendar]);
+    }
+
+    /// <summary>A CalDAV connection: discovery and a first sync of every calendar found, <see cref="ConnectionOptions.CreateCheckLimit"/>
+    /// at most in all; each calendar becomes a calendar row (read-only when the user cannot write it).</summary>
+    private async Task<Outcome<ConnectionView>> CreateCalDavAsync(
+        RtsDbContext db, Caller caller, Account account, ConnectionSpec spec, DateTimeZone zone, Instant now, CancellationToken ct)
+    {
+        var (found, failure) = await calDav.CheckAsync(spec.Url, spec.Username, spec.Password, zone, sync.Window(now), ConnectionOptions.CreateCheckLimit, ct);
+        if (failure is not null || found is null)
+            return ApiError.Unprocessable("url", ConnectionFailedKey, failure ?? "not a CalDAV server");
+        var connection = new CalendarConnection
+        {
+            Id = Ids.New(Ids.ConnectionPrefix),
+            ApplicationId = caller.ApplicationId,
+            AccountId = account.Id,
+            Provider = spec.Provider,
+            Url = spec.Url,
+            Username = spec.Username,
+            PasswordProtected = calDav.Protect(spec.Password),
+            Status = ConnectionStatuses.Active,
+            LastSyncedAt = now,
+            SkippedObjects = found.Sum(f => f.SkippedObjects),
+            NextSyncAt = now + Duration.FromTimeSpan(options.Value.SyncInterval),
+            CreatedAt = now,
+        };
+        var calendars = found.Select((f, i) => new Calendar
+        {
+            Id = Ids.New(Ids.CalendarPrefix),
+            ApplicationId = caller.ApplicationId,
+            AccountId = account.Id,
+            Name = CalDavConnections.CalendarName(f.Calendar),
+            ConnectionId = connection.Id,
+            ReadOnly = f.Calendar.ReadOnly,
+            RemoteUrl = f.Calendar.Url.AbsoluteUri,
+            SyncState = f.State.ToJson(),
+            CreatedAt = now + Duration.FromTicks(i), // keeps the server's order in listings
+        }).ToList();
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        db.CalendarConnections.Add(connection);
+        db.Calendars.AddRange(calendars);
+        await db.SaveChangesAsync(ct);
+        for (var i = 0; i < calendars.Count; i++)
+            await CalDavConnections.ApplyAsync(db, caller.ApplicationId, calendars[i].Id, zone.Id, found[i].Objects, [], full: true, now, ct);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return View(connection, calendars);
     }
 
     public async Task<IReadOnlyList<ConnectionView>> ListAsync(Caller caller, string? sub, CancellationToken ct)
@@ -194,7 +250,7 @@ public sealed class ConnectionsHandler(
     }
 
     private static ConnectionView View(CalendarConnection c, IReadOnlyList<Calendar> calendars) => new(
-        c.Id, c.AccountId, c.Provider, c.Url, c.Status, c.Error, c.LastSyncedAt is { } at ? ApiJson.Format(at) : null, c.SkippedObjects,
+        c.Id, c.AccountId, c.Provider, c.Url, c.Username, c.Status, c.Error, c.LastSyncedAt is { } at ? ApiJson.Format(at) : null, c.SkippedObjects,
         calendars.Select(k => new ConnectionCalendarView(k.Id, k.Name, k.ReadOnly)).ToList());
 
     /// <summary>The profile a connection's calendars show (<c>profile_name</c>): the feed's host.</summary>

@@ -1,3 +1,4 @@
+using RtsApp.Features.Connections.CalDav;
 using RtsApp.Infrastructure;
 using RtsApp.Infrastructure.Network;
 
@@ -15,6 +16,8 @@ public static class ConnectionsSetup
                 $"{ConfigKeys.ConnectionsHorizon} must be a positive duration of at most {ConnectionOptions.MaxHorizon.TotalDays} days, such as 400.00:00:00")
             .Validate(o => o.Timeout > TimeSpan.Zero && o.Timeout <= TimeSpan.FromMinutes(5),
                 $"{ConfigKeys.ConnectionsTimeout} must be a positive duration of at most 00:05:00, such as 00:00:15")
+            .Validate(o => o.BookingCheckTimeout > TimeSpan.Zero && o.BookingCheckTimeout <= TimeSpan.FromMinutes(1),
+                $"{ConfigKeys.ConnectionsBookingCheckTimeout} must be a positive duration of at most 00:01:00, such as 00:00:05")
             .PostConfigure<IHostEnvironment>((o, environment) => o.AllowPrivateNetworks ??= environment.IsDevelopment());
         services.AddHttpClient(IcsFeedClient.HttpClientName, c =>
             {
@@ -24,10 +27,21 @@ public static class ConnectionsSetup
             .ConfigurePrimaryHttpMessageHandler(sp => PublicAddressGuard.CreateHandler(
                 sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<ConnectionOptions>>().Value.AllowPrivateNetworks == true, allowRedirects: true))
             .RemoveAllLoggers(); // feed URLs often carry a secret token: the sync logs connection ids instead
+        services.AddHttpClient(CalDavHttp.HttpClientName, c =>
+            {
+                c.Timeout = Timeout.InfiniteTimeSpan; // the client bounds each request itself
+                c.DefaultRequestHeaders.UserAgent.ParseAdd("RtsApp-Connections/1.0");
+            })
+            .ConfigurePrimaryHttpMessageHandler(sp => CalDavHttp.CreateHandler(
+                sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<ConnectionOptions>>().Value.AllowPrivateNetworks == true))
+            .RemoveAllLoggers();
+        services.AddSingleton<CalDavConnections>();
         services.AddSingleton<IcsFeedClient>();
         services.AddSingleton<ConnectionSync>();
         services.AddSingleton<ConnectionsHandler>();
+        services.AddSingleton<BookingCheck>();
         services.AddHostedService<ConnectionSyncWorker>();
+        services.AddHostedService<CalDavWriteBackWorker>();
         return services;
     }
 }

@@ -25,6 +25,7 @@ public static class RtsTelemetry
         public const string Booked = "booked";
         public const string Taken = "taken";
         public const string NotOpen = "not_open";
+        public const string Unconfirmed = "unconfirmed";
         public const string NotFound = "not_found";
         public const string Delivered = "delivered";
         public const string Failed = "failed";

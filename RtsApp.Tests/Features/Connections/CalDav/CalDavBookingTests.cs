@@ -1,0 +1,214 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using NodaTime;
+using RtsApp.Features.Booking;
+using RtsApp.Tests.Components.Admin;
+using RtsApp.Tests.Components.Scheduling;
+using RtsApp.Tests.Infrastructure;
+using static RtsApp.Tests.Features.Connections.CalDav.CalDavConnectionTests;
+using static RtsApp.Tests.Features.Connections.ConnectionCalls;
+
+namespace RtsApp.Tests.Features.Connections.CalDav;
+
+/// <summary>SPEC §13 (a): booking asks the connected CalDAV calendars again, before its transaction, for the chosen span.</summary>
+[Collection(CalDavCollection.Name)]
+public sealed class CalDavBookingTests(CalDavServers servers, ConnectionsFixture fixture) : IClassFixture<ConnectionsFixture>, IDisposable
+{
+    private static readonly Instant Nine = Instant.FromUtc(2026, 3, 23, 9, 0);
+    private static readonly Instant Ten = Instant.FromUtc(2026, 3, 23, 10, 0);
+    private readonly RtsAppFactory factory = fixture.Factory;
+    private readonly List<IDisposable> owned = [];
+
+    public static TheoryData<string> Servers => [CalDavServers.Radicale, CalDavServers.Xandikos];
+
+    public void Dispose()
+    {
+        foreach (var o in owned) o.Dispose();
+    }
+
+    private sealed record Arranged(ApiClient Api, OtherClient Other, Uri Url, string ConnectionId, string CalDavCalendar, string Target, string Token, string LinkId);
+
+    /// <summary>An account with a connected (empty) CalDAV calendar and a local one, and a link on Monday 09:00–11:00Z
+    /// that reads the CalDAV calendar and books into the local one.</summary>
+    private async Task<Arranged> ArrangeAsync(string name)
+    {
+        var other = new OtherClient(servers[name]);
+        owned.Add(other);
+        var url = await other.NewCalendarAsync("Work");
+        var api = await factory.CreateApiClientAsync();
+        var (sub, _) = await api.CreateAccountAsync();
+        var connection = await ConnectCalDavAsync(api, sub, servers[name], url);
+        var target = await api.CreateCalendarAsync(sub, "Local");
+        var reply = await api.PostOkAsync("/v1/real_time_scheduling",
+            ConnectionsApiTests.LinkBody(sub, target, [CalendarId(connection)]).ToJsonString());
+        var linkUrl = reply["url"]!.GetValue<string>();
+        return new Arranged(api, other, url, Id(connection), CalendarId(connection), target, linkUrl[(linkUrl.LastIndexOf('/') + 1)..],
+            reply["real_time_scheduling"]!["real_time_scheduling_id"]!.GetValue<string>());
+    }
+
+    private BookingCommand Booking => factory.Services.GetRequiredService<BookingCommand>();
+
+    private async Task<int> EventsInAsync(string calendarId)
+    {
+        await using var db = factory.Db();
+        return await db.Events.CountAsync(e => e.CalendarId == calendarId);
+    }
+
+    [CalDavTheory]
+    [MemberData(nameof(Servers))]
+    public async Task Book_EventAddedOnTheServerSinceTheLastSync_IsTaken_AndStored(string name)
+    {
+        var a = await ArrangeAsync(name);
+        await a.Other.PutAsync(a.Url, "late.ics", Simple("late", "20260323T090000Z", "20260323T093000Z"));
+
+        (await Booking.BookAsync(a.Token, Nine, null, default)).ShouldBeOfType<BookingResult.Taken>();
+
+        (await EventsInAsync(a.Target)).ShouldBe(0);
+        (await EventsAsync(a.Api, a.CalDavCalendar)).ShouldBe(["late 2026-03-23T09:00:00Z"]);
+        (await Booking.BookAsync(a.Token, Ten, null, default)).ShouldBeOfType<BookingResult.Booked>();
+        (await EventsInAsync(a.Target)).ShouldBe(1);
+    }
+
+    [CalDavTheory]
+    [MemberData(nameof(Servers))]
+    public async Task Book_ServerDownDuringTheCheck_IsUnconfirmed_NothingBooked(string name)
+    {
+        var a = await ArrangeAsync(name);
+        // The calendar's server now accepts connections but never answers.
+        using var silent = new TcpListener(IPAddress.Loopback, 0);
+        silent.Start();
+        var accepted = new List<TcpClient>();
+        _ = Task.Run(async () =>
+        {
+            while (true)
+            {
+                try { accepted.Add(await silent.AcceptTcpClientAsync()); }
+                catch (ObjectDisposedException) { return; }
+                catch (SocketException) { return; }
+            }
+        });
+        var port = ((IPEndPoint)silent.LocalEndpoint).Port;
+        await using (var db = factory.Db())
+            await db.Calendars.Where(c => c.Id == a.CalDavCalendar)
+                .ExecuteUpdateAsync(s => s.SetProperty(c => c.RemoteUrl, $"http://127.0.0.1:{port}{a.Url.AbsolutePath}"));
+
+        (await Booking.BookAsync(a.Token, Nine, null, default)).ShouldBeOfType<BookingResult.Unconfirmed>();
+
+        (await EventsInAsync(a.Target)).ShouldBe(0);
+        await using (var db = factory.Db())
+            (await db.Links.SingleAsync(l => l.Id == a.LinkId)).Status.ShouldBe("open");
+        silent.Stop();
+        foreach (var c in accepted) c.Dispose();
+    }
+    /// <summary>A link that reads a local calendar and books into the connected CalDAV calendar (SPEC §13 (c)).</summary>
+    private async Task<Arranged> ArrangeWriteBackAsync(string name, RtsAppFactory? app = null)
+    {
+        var factory = app ?? this.factory;
+        var other = new OtherClient(servers[name]);
+        owned.Add(other);
+        var url = await other.NewCalendarAsync("Work");
+        var api = await factory.CreateApiClientAsync();
+        var (sub, _) = await api.CreateAccountAsync();
+        var connection = await ConnectCalDavAsync(api, sub, servers[name], url);
+        var local = await api.CreateCalendarAsync(sub, "Local");
+        var reply = await api.PostOkAsync("/v1/real_time_scheduling",
+            ConnectionsApiTests.LinkBody(sub, CalendarId(connection), [local]).ToJsonString());
+        var linkUrl = reply["url"]!.GetValue<string>();
+        return new Arranged(api, other, url, Id(connection), CalendarId(connection), local, linkUrl[(linkUrl.LastIndexOf('/') + 1)..],
+            reply["real_time_scheduling"]!["real_time_scheduling_id"]!.GetValue<string>());
+    }
+
+    private async Task<RtsApp.Store.CalDavWriteBack> WriteBackAsync(string linkId)
+    {
+        await using var db = factory.Db();
+        return await db.CalDavWriteBacks.AsNoTracking().SingleAsync(w => w.LinkId == linkId);
+    }
+
+    [CalDavTheory]
+    [MemberData(nameof(Servers))]
+    public async Task Book_IntoWritableCalDavCalendar_AnotherClientSeesTheEvent(string name)
+    {
+        var a = await ArrangeWriteBackAsync(name);
+
+        (await Booking.BookAsync(a.Token, Nine, null, default)).ShouldBeOfType<BookingResult.Booked>();
+
+        var row = await Eventually.HoldsAsync(() => WriteBackAsync(a.LinkId), w => w.Status == "delivered", "the event was written to the server");
+        row.Uid.ShouldEndWith("@rtsapp");
+        (await a.Other.CountObjectsWithUidAsync(a.Url, row.Uid)).ShouldBe(1);
+        var text = await a.Other.GetAsync(new Uri(a.Url, row.Href!.Split('/')[^1]));
+        text.ShouldNotBeNull().ShouldContain("SUMMARY:Interview");
+        text.ShouldContain("DTSTART:20260323T090000Z");
+    }
+
+    [CalDavTheory]
+    [MemberData(nameof(Servers))]
+    public async Task Book_ServerDownDuringWriteBack_DeliveredAfterItReturns(string name)
+    {
+        var a = await ArrangeWriteBackAsync(name);
+        string realUrl;
+        await using (var db = factory.Db())
+        {
+            realUrl = (await db.Calendars.SingleAsync(c => c.Id == a.CalDavCalendar)).RemoteUrl!;
+            // Nothing listens on this port: the calendar's server is down.
+            using var closed = new TcpListener(IPAddress.Loopback, 0);
+            closed.Start();
+            var port = ((IPEndPoint)closed.LocalEndpoint).Port;
+            closed.Stop();
+            await db.Calendars.Where(c => c.Id == a.CalDavCalendar)
+                .ExecuteUpdateAsync(s => s.SetProperty(c => c.RemoteUrl, $"http://127.0.0.1:{port}{a.Url.AbsolutePath}"));
+        }
+
+        (await Booking.BookAsync(a.Token, Nine, null, default)).ShouldBeOfType<BookingResult.Booked>();
+        var failed = await Eventually.HoldsAsync(() => WriteBackAsync(a.LinkId), w => w.Attempts >= 1 && w.LeaseOwner is null, "an attempt failed");
+        failed.Status.ShouldBe("pending");
+        failed.LastError.ShouldNotBeNull().ShouldStartWith("unreachable");
+
+        // The server is back; the retry is due (the test clock does not move, so the retry time is brought forward).
+        await using (var db = factory.Db())
+        {
+            await db.Calendars.Where(c => c.Id == a.CalDavCalendar).ExecuteUpdateAsync(s => s.SetProperty(c => c.RemoteUrl, realUrl));
+            await db.CalDavWriteBacks.Where(w => w.LinkId == a.LinkId).ExecuteUpdateAsync(s => s.SetProperty(w => w.NextAttemptAt, Instant.MinValue));
+        }
+        var row = await Eventually.HoldsAsync(() => WriteBackAsync(a.LinkId), w => w.Status == "delivered", "delivered after the server returned");
+        (await a.Other.CountObjectsWithUidAsync(a.Url, row.Uid)).ShouldBe(1);
+    }
+
+    [CalDavTheory]
+    [InlineData(CalDavServers.Xandikos)]
+    public async Task AdminLinkDetail_ShowsThePendingWriteBackWithItsError(string name)
+    {
+        await using var app = RtsAppFactory.With(new Dictionary<string, string?>(ConnectionsFixture.Settings.Concat(AdminSession.Settings())));
+        var a = await ArrangeWriteBackAsync(name, app);
+        await using (var db = app.Db())
+            await db.Calendars.Where(c => c.Id == a.CalDavCalendar).ExecuteUpdateAsync(s => s.SetProperty(c => c.RemoteUrl, "http://127.0.0.1:9/down/"));
+        (await app.Services.GetRequiredService<BookingCommand>().BookAsync(a.Token, Nine, null, default)).ShouldBeOfType<BookingResult.Booked>();
+        var session = await AdminSession.SignedInAsync(app);
+
+        var page = await Eventually.HoldsAsync(() => session.PageAsync("/admin/links/" + a.LinkId),
+            p => p.QuerySelector("tr[data-write-back-id]")?.TextContent.Contains("unreachable", StringComparison.Ordinal) == true, "the failed attempt is shown");
+
+        page.QuerySelector("tr[data-write-back-id]")!.GetAttribute("data-status").ShouldBe("pending");
+    }
+
+    [CalDavTheory]
+    [InlineData(CalDavServers.Radicale)]
+    public async Task Page_ServerDownDuringTheCheck_SaysNothingWasBooked(string name)
+    {
+        var a = await ArrangeAsync(name);
+        await using (var db = factory.Db())
+            await db.Calendars.Where(c => c.Id == a.CalDavCalendar).ExecuteUpdateAsync(s => s.SetProperty(c => c.RemoteUrl, "http://127.0.0.1:9/down/"));
+        using var http = factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        var doc = await Html.GetAsync(http, "/rts/" + a.Token + "?start=2026-03-23T09:00:00Z");
+
+        var response = await Html.SubmitAsync(http, doc.QuerySelector("form:has(button[data-action=confirm])")!);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var page = await Html.ParseAsync(response);
+        page.QuerySelector("[role=status]")!.TextContent.ShouldContain(
+            "We could not confirm this time with the calendar server — nothing was booked. Please try again.");
+        (await EventsInAsync(a.Target)).ShouldBe(0);
+    }
+}
