@@ -62,27 +62,9 @@ public sealed partial class CalDavWriteBackWorker(
 
     public string Owner { get; } = Leases.NewOwner();
 
-    protected override async Task ExecuteAsync(CancellationToken stop)
-    {
-        while (!stop.IsCancellationRequested)
-        {
-            var wake = CalDavWriteBackOutbox.Signal.Next;
-            var claimed = 0;
-            try
-            {
-                claimed = await RunOnceAsync(stop);
-            }
-            catch (OperationCanceledException) when (stop.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e)
-            {
-                LogLoopFailed(logger, e);
-            }
-            if (claimed < Batch) await Task.WhenAny(wake, Task.Delay(ConnectionSyncWorker.PollInterval, stop));
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stop) =>
+        LeasedWorkLoop.RunAsync(RunOnceAsync, () => CalDavWriteBackOutbox.Signal.Next, Batch, ConnectionSyncWorker.PollInterval,
+            e => LogLoopFailed(logger, e), stop);
 
     internal async Task<int> RunOnceAsync(CancellationToken stop)
     {
