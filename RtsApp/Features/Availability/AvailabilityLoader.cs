@@ -74,7 +74,7 @@ public static class AvailabilityLoader
 
     /// <summary>The members' busy time, by calendar and by account, and managed members' rules and available periods.</summary>
     private sealed class BusyTime(
-        Dictionary<string, List<Interval>> byCalendar, Dictionary<string, IReadOnlyList<Interval>> byAccount,
+        Dictionary<string, Interval[]> byCalendar, Dictionary<string, IReadOnlyList<Interval>> byAccount,
         ILookup<string, LoadedRule> rules, ILookup<string, Interval> periods)
     {
         /// <summary>The engine's member. A managed one (SPEC §12) takes its busy time from calendar_ids when given, else
@@ -150,7 +150,7 @@ public static class AvailabilityLoader
         var to = periods.Max(p => p.End) + pad;
         var calendarIds = calendars.Select(c => c.Id).ToList();
         var events = await BusyTimeReader.ReadAsync(db, calendarIds, from, to, ct);
-        var byCalendar = new Dictionary<string, List<Interval>>(calendarIds.Count);
+        var byCalendar = new Dictionary<string, Interval[]>(calendarIds.Count);
         for (var i = 0; i < calendarIds.Count; i++) byCalendar[calendarIds[i]] = events[i];
         var byAccount = calendars.GroupBy(c => c.AccountId).ToDictionary(
             g => g.Key, g => g.Count() == 1 ? byCalendar[g.First().Id] : (IReadOnlyList<Interval>)g.SelectMany(c => byCalendar[c.Id]).ToList());

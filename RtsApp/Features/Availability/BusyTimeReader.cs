@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Data.Common;
 using System.Globalization;
 using System.Text;
@@ -17,34 +18,58 @@ internal static class BusyTimeReader
     private const int CalendarsPerCommand = 100;
 
     /// <summary>The opaque events of <paramref name="calendarIds"/> overlapping [<paramref name="from"/>,
-    /// <paramref name="to"/>), as one list per calendar in the order of the ids (empty when it has none).</summary>
-    public static async Task<List<Interval>[]> ReadAsync(
+    /// <paramref name="to"/>), as one array per calendar in the order of the ids (empty when it has none).</summary>
+    public static async Task<Interval[][]> ReadAsync(
         RtsDbContext db, IReadOnlyList<string> calendarIds, Instant from, Instant to, CancellationToken ct)
     {
-        var busy = new List<Interval>[calendarIds.Count];
-        for (var i = 0; i < busy.Length; i++) busy[i] = [];
-        if (busy.Length == 0) return busy;
-        var sqlite = db.Database.IsSqlite();
-        await db.Database.OpenConnectionAsync(ct);
+        // Rows go to a pooled buffer first, so that each calendar's array is allocated once at its exact size.
+        var counts = new int[calendarIds.Count];
+        var rows = ArrayPool<(int Calendar, Interval Busy)>.Shared.Rent(1024);
+        var n = 0;
         try
         {
-            for (var first = 0; first < busy.Length; first += CalendarsPerCommand)
+            if (counts.Length > 0)
             {
-                await using var command = Command(db, calendarIds, first, Math.Min(busy.Length, first + CalendarsPerCommand), from, to);
-                // Microsoft.Data.Sqlite's async path is synchronous underneath and costs extra per row (StoreSetup.ToListFastAsync).
-                await using var reader = sqlite ? command.ExecuteReader() : await command.ExecuteReaderAsync(ct);
-                while (sqlite ? reader.Read() : await reader.ReadAsync(ct))
+                var sqlite = db.Database.IsSqlite();
+                await db.Database.OpenConnectionAsync(ct);
+                try
                 {
-                    busy[first + reader.GetInt32(0)].Add(new Interval(
-                        Instant.FromUnixTimeTicks(reader.GetInt64(1)), Instant.FromUnixTimeTicks(reader.GetInt64(2))));
+                    for (var first = 0; first < counts.Length; first += CalendarsPerCommand)
+                    {
+                        await using var command = Command(db, calendarIds, first, Math.Min(counts.Length, first + CalendarsPerCommand), from, to);
+                        // Microsoft.Data.Sqlite's async path is synchronous underneath and costs extra per row (StoreSetup.ToListFastAsync).
+                        await using var reader = sqlite ? command.ExecuteReader() : await command.ExecuteReaderAsync(ct);
+                        while (sqlite ? reader.Read() : await reader.ReadAsync(ct))
+                        {
+                            if (n == rows.Length)
+                            {
+                                var larger = ArrayPool<(int, Interval)>.Shared.Rent(rows.Length * 2);
+                                rows.AsSpan().CopyTo(larger);
+                                ArrayPool<(int, Interval)>.Shared.Return(rows);
+                                rows = larger;
+                            }
+                            var calendar = first + reader.GetInt32(0);
+                            counts[calendar]++;
+                            rows[n++] = (calendar, new Interval(
+                                Instant.FromUnixTimeTicks(reader.GetInt64(1)), Instant.FromUnixTimeTicks(reader.GetInt64(2))));
+                        }
+                    }
+                }
+                finally
+                {
+                    await db.Database.CloseConnectionAsync();
                 }
             }
+            var busy = new Interval[counts.Length][];
+            for (var i = 0; i < busy.Length; i++) busy[i] = counts[i] == 0 ? [] : new Interval[counts[i]];
+            Array.Clear(counts);
+            foreach (var (calendar, interval) in rows.AsSpan(0, n)) busy[calendar][counts[calendar]++] = interval;
+            return busy;
         }
         finally
         {
-            await db.Database.CloseConnectionAsync();
+            ArrayPool<(int, Interval)>.Shared.Return(rows);
         }
-        return busy;
     }
 
     /// <summary>One branch per calendar, tagged with its position, each an index range scan of
