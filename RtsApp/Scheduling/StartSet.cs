@@ -96,7 +96,9 @@ public sealed class StartSet
     {
         var a = ranges;
         var b = other.ranges;
-        var result = new List<ClosedRange>(Math.Min(a.Length, b.Length) + 1);
+        // Pooled scratch, copied out at its exact size, as in Without.
+        var scratch = ArrayPool<ClosedRange>.Shared.Rent(a.Length + b.Length + 1);
+        var count = 0;
         int i = 0, j = 0;
         while (i < a.Length && j < b.Length)
         {
@@ -104,7 +106,7 @@ public sealed class StartSet
             var end = a[i].End < b[j].End ? a[i].End : b[j].End;
             if (start <= end)
             {
-                result.Add(new ClosedRange(start, end));
+                scratch[count++] = new ClosedRange(start, end);
             }
             if (a[i].End < b[j].End)
             {
@@ -115,7 +117,9 @@ public sealed class StartSet
                 j++;
             }
         }
-        return new StartSet(result.ToArray());
+        var result = scratch.AsSpan(0, count).ToArray();
+        ArrayPool<ClosedRange>.Shared.Return(scratch);
+        return new StartSet(result);
     }
 
     /// <summary>The instants of this set at or after <paramref name="earliest"/>.</summary>

@@ -101,7 +101,8 @@ public sealed class RtsDbContext(DbContextOptions<RtsDbContext> options) : DbCon
             e.ToTable("events");
             e.HasKey(x => x.Id);
             e.HasIndex(x => new { x.CalendarId, x.EventId }).IsUnique();
-            e.HasIndex(x => new { x.CalendarId, x.Start, x.End });
+            // Covers the busy-time read (BusyTimeReader): calendar, window and opacity without the row.
+            e.HasIndex(x => new { x.CalendarId, x.Start, x.End, x.Transparent });
             e.Property(x => x.EventId).HasMaxLength(EventFields.EventIdMaxLength);
             e.Property(x => x.Summary).HasMaxLength(EventFields.SummaryMaxLength);
             e.Property(x => x.Description).HasMaxLength(EventFields.DescriptionMaxLength);

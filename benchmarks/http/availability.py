@@ -1,57 +1,135 @@
 #!/usr/bin/env python3
-"""Seeds a running RtsApp with the engine benchmark's first workload (10 members x 300 events over 35 days,
-all required, 30-minute slots) and times POST /v1/availability end to end over one keep-alive connection.
+"""The client side of availability.sh (loopback only).
 
-Usage: availability.py BASE_URL CLIENT_SECRET [REQUESTS] [EVENTS_PER_MEMBER]"""
-import http.client, json, random, socket, statistics, sys, time, urllib.parse
+  availability.py seed BASE_URL CLIENT_SECRET EVENTS_PER_MEMBER QUERY_JSON
+      Seeds a running RtsApp with the engine benchmark's first workload (10 members x N events over 35 days) and writes
+      the query (all required, 30-minute slots on 30-minute starts, overlapping_slots) to QUERY_JSON.
+  availability.py measure BASE_URL CLIENT_SECRET QUERY_JSON SERVER_LOG STARTED_AT REQUESTS
+      Against a server started at STARTED_AT (Unix seconds) and not yet asked anything: the cold-start curve (the first
+      100 queries, p50 per 10), then batches of REQUESTS until the p50 of two consecutive batches differs by < 5 % (at
+      most 40 batches), then one more batch as the steady state. Times are the server's own ("Request finished ... in
+      N ms" in SERVER_LOG, which exclude the client) and the client's, over one keep-alive connection."""
+import http.client, json, random, re, socket, sys, time, urllib.parse
 from datetime import datetime, timedelta, timezone
 
-base, secret = sys.argv[1], sys.argv[2]
-requests = int(sys.argv[3]) if len(sys.argv) > 3 else 50
-per_member = int(sys.argv[4]) if len(sys.argv) > 4 else 300
-url = urllib.parse.urlparse(base)
-conn = http.client.HTTPConnection(url.hostname, url.port)
-conn.connect()
-# Without TCP_NODELAY, Nagle's algorithm on this client socket holds back the request body behind the headers until the
-# server's delayed ACK: tens of milliseconds per request that are the client's, not the server's.
-conn.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-headers = {"Authorization": f"Bearer {secret}", "Content-Type": "application/json"}
 
-def call(method, path, body=None):
-    conn.request(method, path, json.dumps(body) if body is not None else None, headers)
-    r = conn.getresponse()
-    data = r.read()
-    if r.status not in (200, 202):
-        raise SystemExit(f"{method} {path}: {r.status} {data[:300]!r}")
-    return json.loads(data) if data else None
+def connect(base):
+    url = urllib.parse.urlparse(base)
+    conn = http.client.HTTPConnection(url.hostname, url.port)
+    conn.connect()
+    # Without TCP_NODELAY, Nagle's algorithm holds back the request body behind the headers until the server's delayed
+    # ACK: tens of milliseconds per request that are the client's, not the server's.
+    conn.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    return conn
 
-fmt = lambda t: t.strftime("%Y-%m-%dT%H:%M:%SZ")
-start = datetime(2027, 3, 1, tzinfo=timezone.utc)
-rng = random.Random(42)
-subs = []
-for m in range(10):
-    sub = call("POST", "/v1/accounts", {"name": f"Member {m}", "tzid": "Europe/London"})["account"]["sub"]
-    cal = call("POST", "/v1/calendars", {"sub": sub, "name": "Work"})["calendar"]["calendar_id"]
-    for e in range(per_member):
-        s = start + timedelta(minutes=rng.randrange(0, 35 * 24 * 60 // 15) * 15)
-        call("POST", f"/v1/calendars/{cal}/events", {"event_id": f"e{e}", "summary": "Busy", "tzid": "Europe/London",
-              "start": fmt(s), "end": fmt(s + timedelta(minutes=rng.choice([15, 30, 45, 60])))})
-    subs.append(sub)
 
-query = {"participants": [{"members": [{"sub": s} for s in subs], "required": "all"}],
-         "required_duration": {"minutes": 30}, "start_interval": {"minutes": 30}, "tzid": "Europe/London",
-         "query_periods": [{"start": fmt(start), "end": fmt(start + timedelta(days=35))}],
-         "response_format": "overlapping_slots"}
-if len(sys.argv) > 5:
-    with open(sys.argv[5], "w") as f:
+def caller(conn, secret):
+    headers = {"Authorization": f"Bearer {secret}", "Content-Type": "application/json"}
+
+    def call(method, path, body=None):
+        conn.request(method, path, body if isinstance(body, (bytes, type(None))) else json.dumps(body), headers)
+        r = conn.getresponse()
+        data = r.read()
+        if r.status not in (200, 202):
+            raise SystemExit(f"{method} {path}: {r.status} {data[:300]!r}")
+        return data
+    return call
+
+
+def seed(base, secret, per_member, query_path):
+    call = caller(connect(base), secret)
+    post = lambda path, body: json.loads(call("POST", path, body))
+    fmt = lambda t: t.strftime("%Y-%m-%dT%H:%M:%SZ")
+    start = datetime(2027, 3, 1, tzinfo=timezone.utc)
+    rng = random.Random(42)
+    subs = []
+    for m in range(10):
+        sub = post("/v1/accounts", {"name": f"Member {m}", "tzid": "Europe/London"})["account"]["sub"]
+        cal = post("/v1/calendars", {"sub": sub, "name": "Work"})["calendar"]["calendar_id"]
+        for e in range(per_member):
+            s = start + timedelta(minutes=rng.randrange(0, 35 * 24 * 60 // 15) * 15)
+            call("POST", f"/v1/calendars/{cal}/events", {"event_id": f"e{e}", "summary": "Busy", "tzid": "Europe/London",
+                 "start": fmt(s), "end": fmt(s + timedelta(minutes=rng.choice([15, 30, 45, 60])))})
+        subs.append(sub)
+    query = {"participants": [{"members": [{"sub": s} for s in subs], "required": "all"}],
+             "required_duration": {"minutes": 30}, "start_interval": {"minutes": 30}, "tzid": "Europe/London",
+             "query_periods": [{"start": fmt(start), "end": fmt(start + timedelta(days=35))}],
+             "response_format": "overlapping_slots"}
+    with open(query_path, "w") as f:
         json.dump(query, f)
-for _ in range(200):  # past tiered JIT promotion (30 calls + a background delay), as a server in service is
-    call("POST", "/v1/availability", query)
-times = []
-for _ in range(requests):
-    t0 = time.perf_counter()
-    reply = call("POST", "/v1/availability", query)
-    times.append((time.perf_counter() - t0) * 1000)
-times.sort()
-print(f"events={10 * per_member} slots={len(reply['available_slots'])} requests={requests} "
-      f"median={statistics.median(times):.2f}ms p90={times[int(len(times) * 0.9) - 1]:.2f}ms min={times[0]:.2f}ms")
+
+
+FINISHED = re.compile(r"Request finished HTTP/1\.1 POST \S*/v1/availability .* 200 .* ([0-9.]+)ms$")
+
+
+def server_times(log_path):
+    time.sleep(0.5)  # the console logger writes from its own queue
+    with open(log_path) as f:
+        return [float(m.group(1)) for m in map(FINISHED.search, f) if m]
+
+
+def pct(xs, p):
+    s = sorted(xs)
+    return s[min(len(s) - 1, max(0, int(round(p / 100 * len(s))) - 1))]
+
+
+def measure(base, secret, query_path, log_path, started_at, requests):
+    for _ in range(300):  # bounded: 30 s
+        try:
+            conn = connect(base)
+            conn.request("GET", "/healthz")
+            if conn.getresponse().read() is not None:
+                break
+        except OSError:
+            time.sleep(0.1)
+    else:
+        raise SystemExit("server did not start")
+    ready = time.time() - started_at
+    call = caller(conn, secret)
+    with open(query_path, "rb") as f:
+        query = f.read()
+
+    def batch(n):
+        sent, client = [], []
+        for _ in range(n):
+            t0 = time.perf_counter()
+            sent.append(time.time() - started_at)
+            call("POST", "/v1/availability", query)
+            client.append((time.perf_counter() - t0) * 1000)
+        return sent, client
+
+    cold_sent, cold_client = batch(100)
+    batches = 0
+    previous = None
+    while batches < 40:
+        batch(requests)
+        batches += 1
+        current = pct(server_times(log_path)[-requests:], 50)
+        if previous is not None and abs(current - previous) / previous < 0.05:
+            break
+        previous = current
+    _, steady_client = batch(requests)
+    server = server_times(log_path)
+    cold, steady = server[:100], server[-requests:]
+    p50 = pct(steady, 50)
+    print(f"ready (healthz answered) {ready:.2f} s after start")
+    print("cold start, first 100 queries (p50 per 10; server side, client side; seconds after start when sent):")
+    for i in range(0, 100, 10):
+        print(f"  {i + 1:3d}-{i + 10:3d}  server p50 {pct(cold[i:i + 10], 50):7.2f} ms ({pct(cold[i:i + 10], 50) / p50:4.1f}x steady)"
+              f"  client p50 {pct(cold_client[i:i + 10], 50):7.2f} ms  sent {cold_sent[i]:5.2f}-{cold_sent[i + 9]:5.2f} s")
+    within = [t for t, s in zip(cold, cold_sent) if s <= 2.0]
+    if within:
+        print(f"queries sent within 2 s of start: {len(within)}, server p50 {pct(within, 50):.2f} ms = {pct(within, 50) / p50:.2f}x steady")
+    print(f"warm-up: {batches} batches of {requests} after the first 100 (settled when consecutive p50s differ < 5 %)")
+    print(f"steady state ({requests} queries) server side p50={p50:.2f}ms p90={pct(steady, 90):.2f}ms p99={pct(steady, 99):.2f}ms"
+          f" | client side p50={pct(steady_client, 50):.2f}ms p90={pct(steady_client, 90):.2f}ms p99={pct(steady_client, 99):.2f}ms")
+
+
+if __name__ == "__main__":
+    mode, args = sys.argv[1], sys.argv[2:]
+    if mode == "seed":
+        seed(args[0], args[1], int(args[2]), args[3])
+    elif mode == "measure":
+        measure(args[0], args[1], args[2], args[3], float(args[4]), int(args[5]))
+    else:
+        raise SystemExit(__doc__)

@@ -74,7 +74,7 @@ public static class AvailabilityLoader
 
     /// <summary>The members' busy time, by calendar and by account, and managed members' rules and available periods.</summary>
     private sealed class BusyTime(
-        Dictionary<string, List<Interval>> byCalendar, Dictionary<string, IReadOnlyList<Interval>> byAccount,
+        Dictionary<string, Interval[]> byCalendar, Dictionary<string, IReadOnlyList<Interval>> byAccount,
         ILookup<string, LoadedRule> rules, ILookup<string, Interval> periods)
     {
         /// <summary>The engine's member. A managed one (SPEC §12) takes its busy time from calendar_ids when given, else
@@ -90,9 +90,13 @@ public static class AvailabilityLoader
             };
         }
 
-        private List<Interval> Busy(string sub, IReadOnlyList<string> calendarIds) => calendarIds.Count > 0
-            ? calendarIds.SelectMany(id => byCalendar.GetValueOrDefault(id) ?? []).ToList()
-            : [.. byAccount.GetValueOrDefault(sub) ?? []];
+        // The engine only reads a member's busy time, so members share the loaded lists rather than copies.
+        private IReadOnlyList<Interval> Busy(string sub, IReadOnlyList<string> calendarIds) => calendarIds.Count switch
+        {
+            0 => byAccount.GetValueOrDefault(sub) ?? [],
+            1 => byCalendar.GetValueOrDefault(calendarIds[0]) ?? [],
+            _ => calendarIds.SelectMany(id => byCalendar.GetValueOrDefault(id) ?? []).ToList(),
+        };
     }
 
     /// <summary>Every member must be an account of the caller (only itself for an account token), every calendar_ids
@@ -102,11 +106,15 @@ public static class AvailabilityLoader
         RtsDbContext db, Caller caller, List<MemberRef> refs, CancellationToken ct)
     {
         var subs = refs.Select(m => m.Member.Sub).Distinct().ToList();
-        var calendars = await db.Calendars.AsNoTracking()
-            .Where(c => c.ApplicationId == caller.ApplicationId && subs.Contains(c.AccountId))
-            .Select(c => new MemberCalendar(c.Id, c.AccountId)).ToListAsync(ct);
-        var knownSubs = (await db.Accounts.AsNoTracking()
-            .Where(a => a.ApplicationId == caller.ApplicationId && subs.Contains(a.Id)).Select(a => a.Id).ToListAsync(ct)).ToHashSet();
+        // The caller's accounts among the subs with their calendars, one row per calendar (or one for an account with none).
+        var rows = await (
+            from a in db.Accounts.AsNoTracking().Where(a => a.ApplicationId == caller.ApplicationId && subs.Contains(a.Id))
+            from c in db.Calendars.AsNoTracking().Where(c => c.AccountId == a.Id && c.ApplicationId == caller.ApplicationId).DefaultIfEmpty()
+            select new { AccountId = a.Id, CalendarId = c == null ? null : c.Id }).ToListFastAsync(db, ct);
+        var knownSubs = rows.Select(r => r.AccountId).ToHashSet();
+        var calendars = new List<MemberCalendar>(rows.Count);
+        foreach (var r in rows)
+            if (r.CalendarId is { } id) calendars.Add(new MemberCalendar(id, r.AccountId));
         var calendarOwner = calendars.ToDictionary(c => c.Id, c => c.AccountId);
         var managedSubs = ManagedSubs(refs);
         var rules = managedSubs.Count == 0 ? [] : await db.AvailabilityRules.AsNoTracking()
@@ -141,12 +149,11 @@ public static class AvailabilityLoader
         var from = periods.Min(p => p.Start) - pad;
         var to = periods.Max(p => p.End) + pad;
         var calendarIds = calendars.Select(c => c.Id).ToList();
-        var events = await db.Events.AsNoTracking()
-            .Where(e => calendarIds.Contains(e.CalendarId) && !e.Transparent && e.Start < to && e.End > from)
-            .Select(e => new { e.CalendarId, e.Start, e.End }).ToListFastAsync(db, ct);
-        var byCalendar = events.GroupBy(e => e.CalendarId).ToDictionary(g => g.Key, g => g.Select(e => new Interval(e.Start, e.End)).ToList());
+        var events = await BusyTimeReader.ReadAsync(db, calendarIds, from, to, ct);
+        var byCalendar = new Dictionary<string, Interval[]>(calendarIds.Count);
+        for (var i = 0; i < calendarIds.Count; i++) byCalendar[calendarIds[i]] = events[i];
         var byAccount = calendars.GroupBy(c => c.AccountId).ToDictionary(
-            g => g.Key, g => (IReadOnlyList<Interval>)g.SelectMany(c => byCalendar.GetValueOrDefault(c.Id) ?? []).ToList());
+            g => g.Key, g => g.Count() == 1 ? byCalendar[g.First().Id] : (IReadOnlyList<Interval>)g.SelectMany(c => byCalendar[c.Id]).ToList());
         var managedSubs = ManagedSubs(refs);
         var available = managedSubs.Count == 0 ? [] : await db.AvailablePeriods.AsNoTracking()
             .Where(p => managedSubs.Contains(p.AccountId) && p.Start < to && p.End > from)
