@@ -94,7 +94,8 @@ public sealed class SchedulingPageBrowserTests(LiveApp app)
         await page.PickTimeAsync(First);
         await page.ConfirmAsync();
 
-        await page.Page.WaitForURLAsync(app.BaseUrl + "/?token=" + link.Token);
+        // Committed is enough: the title assertion below waits for the page itself (a load event can lag under load).
+        await page.Page.WaitForURLAsync(app.BaseUrl + "/?token=" + link.Token, new() { WaitUntil = WaitUntilState.Commit });
         await Expect(page.Title).ToHaveTextAsync("RtsApp");
         (await SchedulingLinks.StatusAsync(link)).ShouldBe("completed");
     }

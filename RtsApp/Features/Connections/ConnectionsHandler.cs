@@ -89,31 +89,10 @@ public sealed class ConnectionsHandler(
         if (failure is not null || content is null)
             return ApiError.Unprocessable("url", ConnectionFailedKey, failure ?? ConnectionSync.NotACalendar);
 
-        var connection = new CalendarConnection
-        {
-            Id = Ids.New(Ids.ConnectionPrefix),
-            ApplicationId = caller.ApplicationId,
-            AccountId = account.Id,
-            Provider = spec.Provider,
-            Url = spec.Url,
-            Status = ConnectionStatuses.Active,
-            LastSyncedAt = now,
-            SkippedObjects = content.SkippedObjects,
-            ETag = download.ETag,
-            LastModified = download.LastModified,
-            NextSyncAt = now + Duration.FromTimeSpan(options.Value.SyncInterval),
-            CreatedAt = now,
-        };
-        var calendar = new Calendar
-        {
-            Id = Ids.New(Ids.CalendarPrefix),
-            ApplicationId = caller.ApplicationId,
-            AccountId = account.Id,
-            Name = CalendarName(spec.Url),
-            ConnectionId = connection.Id,
-            ReadOnly = true,
-            CreatedAt = now,
-        };
+        var connection = NewConnection(caller, account, spec, content.SkippedObjects, now);
+        connection.ETag = download.ETag;
+        connection.LastModified = download.LastModified;
+        var calendar = NewCalendar(connection, CalendarName(spec.Url), readOnly: true, now);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         db.CalendarConnections.Add(connection);
         db.Calendars.Add(calendar);
@@ -132,32 +111,16 @@ public sealed class ConnectionsHandler(
         var (found, failure) = await calDav.CheckAsync(spec.Url, spec.Username, spec.Password, zone, sync.Window(now), ConnectionOptions.CreateCheckLimit, ct);
         if (failure is not null || found is null)
             return ApiError.Unprocessable("url", ConnectionFailedKey, failure ?? "not a CalDAV server");
-        var connection = new CalendarConnection
+        var connection = NewConnection(caller, account, spec, found.Sum(f => f.SkippedObjects), now);
+        connection.Username = spec.Username;
+        connection.PasswordProtected = calDav.Protect(spec.Password);
+        var calendars = found.Select((f, i) =>
         {
-            Id = Ids.New(Ids.ConnectionPrefix),
-            ApplicationId = caller.ApplicationId,
-            AccountId = account.Id,
-            Provider = spec.Provider,
-            Url = spec.Url,
-            Username = spec.Username,
-            PasswordProtected = calDav.Protect(spec.Password),
-            Status = ConnectionStatuses.Active,
-            LastSyncedAt = now,
-            SkippedObjects = found.Sum(f => f.SkippedObjects),
-            NextSyncAt = now + Duration.FromTimeSpan(options.Value.SyncInterval),
-            CreatedAt = now,
-        };
-        var calendars = found.Select((f, i) => new Calendar
-        {
-            Id = Ids.New(Ids.CalendarPrefix),
-            ApplicationId = caller.ApplicationId,
-            AccountId = account.Id,
-            Name = CalDavConnections.CalendarName(f.Calendar),
-            ConnectionId = connection.Id,
-            ReadOnly = f.Calendar.ReadOnly,
-            RemoteUrl = f.Calendar.Url.AbsoluteUri,
-            SyncState = f.State.ToJson(),
-            CreatedAt = now + Duration.FromTicks(i), // keeps the server's order in listings
+            // Created a tick apart: keeps the server's order in listings.
+            var calendar = NewCalendar(connection, CalDavConnections.CalendarName(f.Calendar), f.Calendar.ReadOnly, now + Duration.FromTicks(i));
+            calendar.RemoteUrl = f.Calendar.Url.AbsoluteUri;
+            calendar.SyncState = f.State.ToJson();
+            return calendar;
         }).ToList();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         db.CalendarConnections.Add(connection);
@@ -169,6 +132,33 @@ public sealed class ConnectionsHandler(
         await tx.CommitAsync(ct);
         return View(connection, calendars);
     }
+
+    /// <summary>A connection that has just synced for the first time, due again after one interval.</summary>
+    private CalendarConnection NewConnection(Caller caller, Account account, ConnectionSpec spec, int skipped, Instant now) => new()
+    {
+        Id = Ids.New(Ids.ConnectionPrefix),
+        ApplicationId = caller.ApplicationId,
+        AccountId = account.Id,
+        Provider = spec.Provider,
+        Url = spec.Url,
+        Status = ConnectionStatuses.Active,
+        LastSyncedAt = now,
+        SkippedObjects = skipped,
+        NextSyncAt = now + Duration.FromTimeSpan(options.Value.SyncInterval),
+        CreatedAt = now,
+    };
+
+    /// <summary>One of a connection's calendars, owned by the connection's account.</summary>
+    private static Calendar NewCalendar(CalendarConnection connection, string name, bool readOnly, Instant createdAt) => new()
+    {
+        Id = Ids.New(Ids.CalendarPrefix),
+        ApplicationId = connection.ApplicationId,
+        AccountId = connection.AccountId,
+        Name = name,
+        ConnectionId = connection.Id,
+        ReadOnly = readOnly,
+        CreatedAt = createdAt,
+    };
 
     public async Task<IReadOnlyList<ConnectionView>> ListAsync(Caller caller, string? sub, CancellationToken ct)
     {
