@@ -16,6 +16,7 @@ public static class FeaturesSetup
 {
     public static IServiceCollection AddRtsFeatures(this IServiceCollection services) => services
         .AddRtsApplications()
+        .AddRtsAvailability()
         .AddRtsLinks()
         .AddRtsBooking()
         .AddRtsCallbacks()

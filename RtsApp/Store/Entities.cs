@@ -49,6 +49,10 @@ public sealed class Calendar
     public string? RemoteUrl { get; set; }
     /// <summary>A CalDAV calendar's sync state between runs (JSON: sync-collection offered, token, ctag, ETag per href).</summary>
     public string? SyncState { get; set; }
+    /// <summary>Counts the changes to this calendar's events. Kept by database triggers on <c>events</c> (migration
+    /// BusyVersions) in the same transaction as the change, whoever makes it; never written by the application. Busy time
+    /// cached under one value is current for as long as the calendar still has it (<see cref="Features.Availability.BusyTimeCache"/>).</summary>
+    public long BusyVersion { get; set; }
 }
 
 /// <summary>An event in a calendar. <see cref="Start"/>/<see cref="End"/> are the instants it occupies (half-open);

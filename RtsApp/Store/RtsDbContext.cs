@@ -98,7 +98,8 @@ public sealed class RtsDbContext(DbContextOptions<RtsDbContext> options) : DbCon
         });
         b.Entity<CalendarEvent>(e =>
         {
-            e.ToTable("events");
+            // Its triggers (calendars' BusyVersion) rule out the RETURNING clause on SQLite.
+            e.ToTable("events", t => t.UseSqlReturningClause(false));
             e.HasKey(x => x.Id);
             e.HasIndex(x => new { x.CalendarId, x.EventId }).IsUnique();
             // Covers the busy-time read (BusyTimeReader): calendar, window and opacity without the row.

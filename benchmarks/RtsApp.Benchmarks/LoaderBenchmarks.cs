@@ -12,7 +12,7 @@ namespace RtsApp.Benchmarks;
 
 /// <summary>The server's work for one <c>POST /v1/availability</c> short of HTTP, authentication and JSON: a context,
 /// resolving the members, reading their busy time from a migrated SQLite file seeded with <see cref="Workload"/>'s
-/// events (10 members × N), and the engine (<c>overlapping_slots</c>). Its allocation is most of a request's.</summary>
+/// events (10 members × N) — from the database or from the busy-time cache — and the engine (<c>overlapping_slots</c>). Its allocation is most of a request's.</summary>
 [MemoryDiagnoser]
 public class LoaderBenchmarks
 {
@@ -21,8 +21,18 @@ public class LoaderBenchmarks
     private AvailabilitySpec spec = null!;
     private readonly Caller caller = new("app_bench", null);
 
+    private readonly BusyTimeCache shared = new();
+
     [Params(300, 3000)]
     public int EventsPerMember { get; set; } = 300;
+
+    /// <summary>True: the calendars are unchanged since the last question, so their busy time comes from the process's
+    /// <see cref="BusyTimeCache"/> (the steady state of a busy service). False: every question reads the events (a new
+    /// cache each time, as after each change).</summary>
+    [Params(false, true)]
+    public bool Cached { get; set; }
+
+    private BusyTimeCache Cache => Cached ? shared : new BusyTimeCache();
 
     [GlobalSetup]
     public void Setup()
@@ -75,7 +85,7 @@ public class LoaderBenchmarks
     public async Task<int> Load()
     {
         await using var db = new RtsDbContext(options); // as the app's IDbContextFactory does
-        var built = await AvailabilityLoader.BuildAsync(db, caller, spec, Instant.MinValue, CancellationToken.None);
+        var built = await AvailabilityLoader.BuildAsync(db, Cache, caller, spec, Instant.MinValue, CancellationToken.None);
         return built.TryGet(out var query, out _) ? query.Groups[0].Members.Sum(m => m.Busy.Count) : -1;
     }
 
@@ -83,7 +93,7 @@ public class LoaderBenchmarks
     public async Task<int> LoadAndSlots()
     {
         await using var db = new RtsDbContext(options); // as the app's IDbContextFactory does
-        var built = await AvailabilityLoader.BuildAsync(db, caller, spec, Instant.MinValue, CancellationToken.None);
+        var built = await AvailabilityLoader.BuildAsync(db, Cache, caller, spec, Instant.MinValue, CancellationToken.None);
         return built.TryGet(out var query, out _) ? AvailabilityEngine.OverlappingSlots(query).Count : -1;
     }
 }

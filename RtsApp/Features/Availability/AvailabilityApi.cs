@@ -17,6 +17,7 @@ public sealed record SequencesReply(IReadOnlyList<SequenceOptionView> Sequences)
 
 public static class AvailabilityApi
 {
+
     public static IEndpointRouteBuilder MapAvailabilityApi(this IEndpointRouteBuilder api)
     {
         api.MapPost("/availability", QueryAvailability).Named("QueryAvailability", "Finds the times when the participants are free")
@@ -27,11 +28,12 @@ public static class AvailabilityApi
     }
 
     public static async Task<Results<Ok<PeriodsReply>, Ok<SlotsReply>, ApiError>> QueryAvailability(
-        Json<AvailabilityRequest> body, Caller caller, IDbContextFactory<RtsDbContext> dbFactory, IClock clock, CancellationToken ct)
+        Json<AvailabilityRequest> body, Caller caller, IDbContextFactory<RtsDbContext> dbFactory, BusyTimeCache cache, IClock clock,
+        CancellationToken ct)
     {
         if (!body.TryParse(AvailabilityValidator.Instance, r => r.ToSpec(), out var spec, out var invalid)) return invalid;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var built = await AvailabilityLoader.BuildAsync(db, caller, spec, clock.GetCurrentInstant(), ct);
+        var built = await AvailabilityLoader.BuildAsync(db, cache, caller, spec, clock.GetCurrentInstant(), ct);
         if (!built.TryGet(out var query, out var error)) return error;
         return spec.ResponseFormat switch
         {
@@ -43,11 +45,12 @@ public static class AvailabilityApi
     }
 
     public static async Task<Results<Ok<SequencesReply>, ApiError>> QuerySequencedAvailability(
-        Json<SequencedAvailabilityRequest> body, Caller caller, IDbContextFactory<RtsDbContext> dbFactory, IClock clock, CancellationToken ct)
+        Json<SequencedAvailabilityRequest> body, Caller caller, IDbContextFactory<RtsDbContext> dbFactory, BusyTimeCache cache, IClock clock,
+        CancellationToken ct)
     {
         if (!body.TryParse(SequencedAvailabilityValidator.Instance, r => r.ToSpec(), out var spec, out var invalid)) return invalid;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var built = await AvailabilityLoader.BuildSequenceAsync(db, caller, spec, clock.GetCurrentInstant(), ct);
+        var built = await AvailabilityLoader.BuildSequenceAsync(db, cache, caller, spec, clock.GetCurrentInstant(), ct);
         if (!built.TryGet(out var query, out var error)) return error;
         return TypedResults.Ok(new SequencesReply(SequenceEngine.Options(query).Select(View).ToList()));
     }

@@ -8,17 +8,17 @@ using RtsApp.Store;
 namespace RtsApp.Features.Availability;
 
 /// <summary>Turns a validated availability spec into an engine query: resolves every member against the store
-/// (unknown or foreign subs, calendars and availability rules are a 422 at their path) and loads all their busy time in
-/// one query; when some members are managed (SPEC §12), their accounts' rules and available periods in one query each.
+/// (unknown or foreign subs, calendars and availability rules are a 422 at their path) and loads all their busy time
+/// through <see cref="BusyTimeCache"/> (one query for the calendars whose events changed since it last read them); when some members are managed (SPEC §12), their accounts' rules and available periods in one query each.
 /// The API, the scheduling page and booking all go through here, so they see the same times.</summary>
 public static class AvailabilityLoader
 {
     private sealed record MemberRef(string Path, MemberSpec Member);
 
     public static async Task<Outcome<AvailabilityQuery>> BuildAsync(
-        RtsDbContext db, Caller caller, AvailabilitySpec spec, Instant now, CancellationToken ct)
+        RtsDbContext db, BusyTimeCache cache, Caller caller, AvailabilitySpec spec, Instant now, CancellationToken ct)
     {
-        var loaded = await LoadBusyAsync(db, caller, Members(spec.Participants, "participants"), spec.QueryPeriods,
+        var loaded = await LoadBusyAsync(db, cache, caller, Members(spec.Participants, "participants"), spec.QueryPeriods,
             spec.RequiredDuration + spec.Buffer.Reach, ct);
         if (!loaded.TryGet(out var busy, out var error)) return error;
         return new AvailabilityQuery(
@@ -34,10 +34,10 @@ public static class AvailabilityLoader
     }
 
     public static async Task<Outcome<SequenceQuery>> BuildSequenceAsync(
-        RtsDbContext db, Caller caller, SequenceSpec spec, Instant now, CancellationToken ct)
+        RtsDbContext db, BusyTimeCache cache, Caller caller, SequenceSpec spec, Instant now, CancellationToken ct)
     {
         var pad = spec.Steps.Max(s => s.RequiredDuration + s.Buffer.Reach);
-        var loaded = await LoadBusyAsync(db, caller, Members(spec), spec.AllPeriods.ToList(), pad, ct);
+        var loaded = await LoadBusyAsync(db, cache, caller, Members(spec), spec.AllPeriods.ToList(), pad, ct);
         if (!loaded.TryGet(out var busy, out var error)) return error;
         var steps = spec.Steps.Select(s => new SequenceStep(
             s.SequenceId, Groups(s.Participants, busy), s.RequiredDuration, s.StartInterval,
@@ -64,7 +64,7 @@ public static class AvailabilityLoader
             g.Members.Select(busy.Member).ToList(),
             g.Required is { } k && k < g.Members.Count ? k : null)).ToList();
 
-    private sealed record MemberCalendar(string Id, string AccountId);
+    private sealed record MemberCalendar(string Id, string AccountId, long BusyVersion);
 
     /// <summary>The members' calendars, and the availability rules of the accounts of managed members.</summary>
     private sealed record Resolved(List<MemberCalendar> Calendars, List<AvailabilityRule> Rules);
@@ -74,7 +74,7 @@ public static class AvailabilityLoader
 
     /// <summary>The members' busy time, by calendar and by account, and managed members' rules and available periods.</summary>
     private sealed class BusyTime(
-        Dictionary<string, Interval[]> byCalendar, Dictionary<string, IReadOnlyList<Interval>> byAccount,
+        Dictionary<string, IReadOnlyList<Interval>> byCalendar, Dictionary<string, IReadOnlyList<Interval>> byAccount,
         ILookup<string, LoadedRule> rules, ILookup<string, Interval> periods)
     {
         /// <summary>The engine's member. A managed one (SPEC §12) takes its busy time from calendar_ids when given, else
@@ -110,11 +110,12 @@ public static class AvailabilityLoader
         var rows = await (
             from a in db.Accounts.AsNoTracking().Where(a => a.ApplicationId == caller.ApplicationId && subs.Contains(a.Id))
             from c in db.Calendars.AsNoTracking().Where(c => c.AccountId == a.Id && c.ApplicationId == caller.ApplicationId).DefaultIfEmpty()
-            select new { AccountId = a.Id, CalendarId = c == null ? null : c.Id }).ToListFastAsync(db, ct);
+            select new { AccountId = a.Id, CalendarId = c == null ? null : c.Id, BusyVersion = c == null ? 0 : c.BusyVersion })
+            .ToListFastAsync(db, ct);
         var knownSubs = rows.Select(r => r.AccountId).ToHashSet();
         var calendars = new List<MemberCalendar>(rows.Count);
         foreach (var r in rows)
-            if (r.CalendarId is { } id) calendars.Add(new MemberCalendar(id, r.AccountId));
+            if (r.CalendarId is { } id) calendars.Add(new MemberCalendar(id, r.AccountId, r.BusyVersion));
         var calendarOwner = calendars.ToDictionary(c => c.Id, c => c.AccountId);
         var managedSubs = ManagedSubs(refs);
         var rules = managedSubs.Count == 0 ? [] : await db.AvailabilityRules.AsNoTracking()
@@ -140,7 +141,7 @@ public static class AvailabilityLoader
     /// <summary>Checks every member and loads the opaque events of all of them overlapping the padded query window, and
     /// managed members' available periods overlapping it.</summary>
     private static async Task<Outcome<BusyTime>> LoadBusyAsync(
-        RtsDbContext db, Caller caller, IEnumerable<MemberRef> memberRefs, IReadOnlyList<Interval> periods, Duration pad, CancellationToken ct)
+        RtsDbContext db, BusyTimeCache cache, Caller caller, IEnumerable<MemberRef> memberRefs, IReadOnlyList<Interval> periods, Duration pad, CancellationToken ct)
     {
         var refs = memberRefs.ToList();
         if (!(await ResolveMembersAsync(db, caller, refs, ct)).TryGet(out var resolved, out var error)) return error;
@@ -148,10 +149,9 @@ public static class AvailabilityLoader
 
         var from = periods.Min(p => p.Start) - pad;
         var to = periods.Max(p => p.End) + pad;
-        var calendarIds = calendars.Select(c => c.Id).ToList();
-        var events = await BusyTimeReader.ReadAsync(db, calendarIds, from, to, ct);
-        var byCalendar = new Dictionary<string, Interval[]>(calendarIds.Count);
-        for (var i = 0; i < calendarIds.Count; i++) byCalendar[calendarIds[i]] = events[i];
+        var events = await cache.ReadAsync(db, calendars.Select(c => new VersionedCalendar(c.Id, c.BusyVersion)).ToList(), from, to, ct);
+        var byCalendar = new Dictionary<string, IReadOnlyList<Interval>>(calendars.Count);
+        for (var i = 0; i < calendars.Count; i++) byCalendar[calendars[i].Id] = events[i];
         var byAccount = calendars.GroupBy(c => c.AccountId).ToDictionary(
             g => g.Key, g => g.Count() == 1 ? byCalendar[g.First().Id] : (IReadOnlyList<Interval>)g.SelectMany(c => byCalendar[c.Id]).ToList());
         var managedSubs = ManagedSubs(refs);

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using NodaTime;
+using RtsApp.Features.Availability;
 using RtsApp.Features.Calendars;
 using RtsApp.Features.Callbacks;
 using RtsApp.Features.Connections;
@@ -34,7 +35,7 @@ public abstract record BookingResult
 /// another booking holds it). Only after that does the booking read the link and re-check the chosen time with the
 /// same loader and engine as the page (<see cref="Offers"/>), so the loser of a race sees the winner's events and books
 /// nothing. BookingConcurrencyTests proves this on both providers (and fails on PostgreSQL without the bumps).</para></summary>
-public sealed partial class BookingCommand(IDbContextFactory<RtsDbContext> dbFactory, BookingCheck connected, IClock clock, ILogger<BookingCommand> log)
+public sealed partial class BookingCommand(IDbContextFactory<RtsDbContext> dbFactory, BusyTimeCache cache, BookingCheck connected, IClock clock, ILogger<BookingCommand> log)
 {
     public Task<BookingResult> BookAsync(string token, Instant start, string? userTzid, CancellationToken ct) =>
         BookAsync(token, start, userTzid, null, ct);
@@ -81,7 +82,7 @@ public sealed partial class BookingCommand(IDbContextFactory<RtsDbContext> dbFac
         var loaded = first with { Link = link };
 
         var zone = TzdbZones.Find(userTzid);
-        var offered = await Offers.ChooseAsync(db, loaded, start, now, zone?.Id ?? link.DisplayTzid, ct);
+        var offered = await Offers.ChooseAsync(db, cache, loaded, start, now, zone?.Id ?? link.DisplayTzid, ct);
         if (offered is null)
         {
             LogTaken(log, link.Id, start);

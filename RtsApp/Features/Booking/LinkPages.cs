@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using NodaTime;
+using RtsApp.Features.Availability;
 using RtsApp.Features.Callbacks;
 using RtsApp.Features.Links;
 using RtsApp.Infrastructure.Telemetry;
@@ -21,7 +22,7 @@ public sealed record LinkPage(
 
 /// <summary>The scheduling page's reads and notices (SPEC §7): the page of a link, "none of these times work", and the
 /// booked event's calendar file. Booking itself is <see cref="BookingCommand"/>.</summary>
-public sealed class LinkPages(IDbContextFactory<RtsDbContext> dbFactory, IClock clock)
+public sealed class LinkPages(IDbContextFactory<RtsDbContext> dbFactory, BusyTimeCache cache, IClock clock)
 {
     /// <summary>The page for <paramref name="token"/>, or null for an unknown one. A page of an open link that offers no
     /// time at all queues the no_times_displayed callback, once per link.</summary>
@@ -96,10 +97,10 @@ public sealed class LinkPages(IDbContextFactory<RtsDbContext> dbFactory, IClock 
                 chosen.Invitee)
             : null;
 
-    private static async Task<LinkPage> PageAsync(RtsDbContext db, LoadedLink l, string token, Instant now, CancellationToken ct)
+    private async Task<LinkPage> PageAsync(RtsDbContext db, LoadedLink l, string token, Instant now, CancellationToken ct)
     {
         var status = LinkStatus.Of(l.Link, now);
-        var times = status == LinkStatuses.Open ? await Offers.OfferAsync(db, l, now, ct) : [];
+        var times = status == LinkStatuses.Open ? await Offers.OfferAsync(db, cache, l, now, ct) : [];
         var spec = l.Spec;
         var organizer = spec.Event.Organizer
             ?? await db.Applications.AsNoTracking().Where(a => a.Id == l.Link.ApplicationId).Select(a => a.Name).FirstOrDefaultAsync(ct) ?? "";

@@ -64,8 +64,19 @@ public static class RtsTelemetry
     public static readonly Counter<long> WriteBacks = Meter.CreateCounter<long>("rts.calendar_writebacks", "{event}",
         "Events written back to a connected calendar server, by outcome.");
 
+    public static readonly Counter<long> BusyCalendarReads = Meter.CreateCounter<long>("rts.availability.busy_reads", "{calendar}",
+        "Calendars whose busy time an availability question needed, by source: cache (unchanged since last read) or database.");
+
     private static long callbackQueueDepth;
     private static double syncStalenessSeconds;
+
+    /// <summary>Counts the calendars one question took from the busy-time cache and from the database.</summary>
+    public static void RecordBusyReads(int cached, int read)
+    {
+        if (!BusyCalendarReads.Enabled) return;
+        if (cached > 0) BusyCalendarReads.Add(cached, new KeyValuePair<string, object?>("source", "cache"));
+        if (read > 0) BusyCalendarReads.Add(read, new KeyValuePair<string, object?>("source", "database"));
+    }
 
     /// <summary>An availability query: <paramref name="operation"/> is <c>availability</c> or <c>sequenced_availability</c>.
     /// Set <see cref="RtsOperation.Outcome"/> (<c>ok</c> or <c>invalid</c>) and, when ok, <see cref="RtsOperation.Count"/>.</summary>
