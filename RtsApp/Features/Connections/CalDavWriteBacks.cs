@@ -18,8 +18,32 @@ public static class CalDavWriteBackOutbox
     /// <summary>Wakes this process's write-back workers.</summary>
     internal static readonly WorkSignal Signal = new();
 
+    private const string UidSuffix = "@rtsapp";
+
     /// <summary>The UID the event has on the server: stable, so a retry finds what an earlier attempt wrote.</summary>
-    public static string Uid(string linkId, string eventId) => $"{linkId}-{eventId}@rtsapp";
+    public static string Uid(string linkId, string eventId) => $"{linkId}-{eventId}{UidSuffix}";
+
+    /// <summary>The link a UID of <see cref="Uid"/>'s shape names (link ids hold no <c>-</c>), or null for any other UID.</summary>
+    public static string? LinkIdOf(string uid) =>
+        uid.EndsWith(UidSuffix, StringComparison.Ordinal) && uid.IndexOf('-', StringComparison.Ordinal) is > 0 and var dash ? uid[..dash] : null;
+
+    /// <summary>Which of <paramref name="uids"/> are events RtsApp wrote back into <paramref name="calendarId"/> for a
+    /// booking whose own event is still stored there: a sync reading them back must not store that event twice. Costs
+    /// no query unless some UID has the write-back shape.</summary>
+    public static async Task<HashSet<string>> OwnUidsAsync(RtsDbContext db, string calendarId, IEnumerable<string> uids, CancellationToken ct)
+    {
+        var candidates = uids.Where(u => LinkIdOf(u) is not null).Distinct(StringComparer.Ordinal).ToList();
+        var own = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var batch in candidates.Chunk(200))
+        {
+            var linkIds = batch.Select(u => LinkIdOf(u)!).Distinct().ToList();
+            own.UnionWith(await db.CalDavWriteBacks.AsNoTracking()
+                .Where(w => linkIds.Contains(w.LinkId) && w.CalendarId == calendarId && batch.Contains(w.Uid)
+                    && db.Events.Any(e => e.CalendarId == calendarId && e.EventId == w.EventId && e.SourceUid == null))
+                .Select(w => w.Uid).ToListAsync(ct));
+        }
+        return own;
+    }
 
     /// <summary>The writable CalDAV calendars among <paramref name="calendarIds"/>.</summary>
     public static async Task<HashSet<string>> WritableAsync(RtsDbContext db, IEnumerable<string> calendarIds, CancellationToken ct)
