@@ -75,6 +75,23 @@ public static class CalDavWriteBackOutbox
     }
 }
 
+/// <summary>The dashboard's "Retry now" for a write-back not delivered yet (pending, or failed because its calendar was
+/// gone): the same row is made due at once — unlike a callback's re-send, which queues a new delivery, because a
+/// write-back is one object under one UID and its PUT is idempotent. Its attempts and last error stay as the record.</summary>
+public static class CalDavWriteBackRetry
+{
+    /// <summary>False when <paramref name="id"/> is unknown, delivered, or not in one of <paramref name="calendarIds"/>.</summary>
+    public static async Task<bool> RetryNowAsync(IDbContextFactory<RtsDbContext> dbFactory, string id, IReadOnlyCollection<string> calendarIds,
+        Instant now, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var updated = await db.CalDavWriteBacks.Where(w => w.Id == id && calendarIds.Contains(w.CalendarId) && w.Status != CallbackStatuses.Delivered)
+            .ExecuteUpdateAsync(s => s.SetProperty(w => w.Status, CallbackStatuses.Pending).SetProperty(w => w.NextAttemptAt, now), ct);
+        if (updated == 1) CalDavWriteBackOutbox.Signal.Notify();
+        return updated == 1;
+    }
+}
+
 /// <summary>Delivers pending write-backs: each claimed with the shared lease (<see cref="Leases"/>), PUT once per
 /// attempt, retried with growing delays (the connections' backoff) until accepted. <c>AlreadyExists</c> (412, or the UID
 /// already in the calendar) counts as delivered: it is what a retry after a lost answer finds.</summary>

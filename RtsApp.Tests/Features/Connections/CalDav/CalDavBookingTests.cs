@@ -172,9 +172,11 @@ public sealed class CalDavBookingTests(CalDavServers servers, ConnectionsFixture
             reply["real_time_scheduling"]!["real_time_scheduling_id"]!.GetValue<string>());
     }
 
-    private async Task<RtsApp.Store.CalDavWriteBack> WriteBackAsync(string linkId)
+    private Task<RtsApp.Store.CalDavWriteBack> WriteBackAsync(string linkId) => WriteBackAsync(factory, linkId);
+
+    private static async Task<RtsApp.Store.CalDavWriteBack> WriteBackAsync(RtsAppFactory app, string linkId)
     {
-        await using var db = factory.Db();
+        await using var db = app.Db();
         return await db.CalDavWriteBacks.AsNoTracking().SingleAsync(w => w.LinkId == linkId);
     }
 
@@ -242,6 +244,51 @@ public sealed class CalDavBookingTests(CalDavServers servers, ConnectionsFixture
             p => p.QuerySelector("tr[data-write-back-id]")?.TextContent.Contains("unreachable", StringComparison.Ordinal) == true, "the failed attempt is shown");
 
         page.QuerySelector("tr[data-write-back-id]")!.GetAttribute("data-status").ShouldBe("pending");
+    }
+
+    [CalDavTheory]
+    [InlineData(CalDavServers.Radicale)]
+    public async Task AdminAccountPage_ListsThePendingWriteBack_RetryNowDeliversIt(string name)
+    {
+        await using var app = RtsAppFactory.With(new Dictionary<string, string?>(ConnectionsFixture.Settings.Concat(AdminSession.Settings())));
+        var a = await ArrangeWriteBackAsync(name, app);
+        string realUrl;
+        await using (var db = app.Db())
+        {
+            realUrl = (await db.Calendars.SingleAsync(c => c.Id == a.CalDavCalendar)).RemoteUrl!;
+            await db.Calendars.Where(c => c.Id == a.CalDavCalendar).ExecuteUpdateAsync(s => s.SetProperty(c => c.RemoteUrl, "http://127.0.0.1:9/down/"));
+        }
+        (await app.Services.GetRequiredService<BookingCommand>().BookAsync(a.Token, Nine, null, default)).ShouldBeOfType<BookingResult.Booked>();
+        var session = await AdminSession.SignedInAsync(app);
+        var sub = (await GetAsync(a.Api, a.ConnectionId))["sub"]!.GetValue<string>();
+        var path = "/admin/accounts/" + sub;
+
+        var page = await Eventually.HoldsAsync(() => session.PageAsync(path),
+            p => p.QuerySelector(".pending-write-backs tr[data-write-back-id] [data-test=last-error]")?.TextContent.StartsWith("unreachable", StringComparison.Ordinal) == true,
+            "the failed attempt is listed with its error");
+        var row = page.QuerySelector(".pending-write-backs tr[data-write-back-id]")!;
+        row.GetAttribute("data-status").ShouldBe("pending");
+        row.QuerySelectorAll("td")[3].TextContent.Trim().ShouldBe("1");
+        var id = row.GetAttribute("data-write-back-id")!;
+
+        // The server is back. The retry is not due (this app's clock does not move): only "Retry now" sends it.
+        await using (var db = app.Db())
+            await db.Calendars.Where(c => c.Id == a.CalDavCalendar).ExecuteUpdateAsync(s => s.SetProperty(c => c.RemoteUrl, realUrl));
+        var forged = await session.Http.PostAsync(path, new FormUrlEncodedContent(new Dictionary<string, string>
+        { ["_handler"] = "retry-write-back", ["RetryWriteBackId"] = id }));
+        forged.StatusCode.ShouldBe(HttpStatusCode.BadRequest); // no antiforgery token
+        var unknown = await session.SubmitAsync(page, "retry-write-back", new() { ["RetryWriteBackId"] = "cwb_unknown" }, path);
+        ((int)unknown.StatusCode).ShouldBe(422);
+        (await WriteBackAsync(app, a.LinkId)).Status.ShouldBe("pending");
+
+        var submitted = await session.SubmitAsync(page, "retry-write-back", new() { ["RetryWriteBackId"] = id }, path);
+        submitted.StatusCode.ShouldBe(HttpStatusCode.Redirect, await submitted.Content.ReadAsStringAsync());
+        submitted.Headers.Location!.ToString().ShouldEndWith("?done=retry");
+
+        var delivered = await Eventually.HoldsAsync(() => WriteBackAsync(app, a.LinkId), w => w.Status == "delivered", "the retry delivered it");
+        delivered.Attempts.ShouldBe(2);
+        (await a.Other.CountObjectsWithUidAsync(a.Url, delivered.Uid)).ShouldBe(1);
+        (await session.PageAsync(path)).QuerySelector(".pending-write-backs").ShouldBeNull();
     }
 
     [CalDavTheory]
