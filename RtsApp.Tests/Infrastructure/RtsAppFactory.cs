@@ -53,8 +53,10 @@ public class RtsAppFactory : WebApplicationFactory<Program>
     public static RtsAppFactory SharingDatabaseWith(RtsAppFactory other, IDictionary<string, string?>? overrides = null) =>
         new(other.Database, owned: false, overrides ?? new Dictionary<string, string?>());
 
-    /// <summary>An app over an existing database (e.g. one a test built at an earlier schema); the caller disposes it.</summary>
-    public static RtsAppFactory On(TestDatabase database) => new(database, owned: false, new Dictionary<string, string?>());
+    /// <summary>An app over an existing database (e.g. one a test built at an earlier schema, or one that outlives an
+    /// app the test restarts), with optional extra configuration; the caller disposes the database.</summary>
+    public static RtsAppFactory On(TestDatabase database, IDictionary<string, string?>? overrides = null) =>
+        new(database, owned: false, overrides ?? new Dictionary<string, string?>());
 
     private RtsAppFactory(TestDatabase database, bool owned, IDictionary<string, string?> overrides)
     {

@@ -9,8 +9,9 @@ namespace RtsApp.Features.Availability;
 
 public sealed record SubView(string Sub);
 public sealed record PeriodView(Instant Start, Instant End, IReadOnlyList<SubView> Participants);
-public sealed record PeriodsReply(IReadOnlyList<PeriodView> AvailablePeriods);
-public sealed record SlotsReply(IReadOnlyList<PeriodView> AvailableSlots);
+/// <summary><see cref="MemberStatuses"/> only when the request asked for them (<c>include_member_statuses</c>).</summary>
+public sealed record PeriodsReply(IReadOnlyList<PeriodView> AvailablePeriods, IReadOnlyList<MemberStatusView>? MemberStatuses = null);
+public sealed record SlotsReply(IReadOnlyList<PeriodView> AvailableSlots, IReadOnlyList<MemberStatusView>? MemberStatuses = null);
 public sealed record SequencedSlotView(string SequenceId, Instant Start, Instant End, IReadOnlyList<SubView> Participants);
 public sealed record SequenceOptionView(IReadOnlyList<SequencedSlotView> Sequence);
 public sealed record SequencesReply(IReadOnlyList<SequenceOptionView> Sequences);
@@ -31,16 +32,19 @@ public static class AvailabilityApi
         Json<AvailabilityRequest> body, Caller caller, IDbContextFactory<RtsDbContext> dbFactory, BusyTimeCache cache, IClock clock,
         CancellationToken ct)
     {
-        if (!body.TryParse(AvailabilityValidator.Instance, r => r.ToSpec(), out var spec, out var invalid)) return invalid;
+        if (!body.TryParse(AvailabilityValidator.Instance, r => (Spec: r.ToSpec(), Statuses: r.IncludeMemberStatuses == true),
+                out var parsed, out var invalid)) return invalid;
+        var spec = parsed.Spec;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var built = await AvailabilityLoader.BuildAsync(db, cache, caller, spec, clock.GetCurrentInstant(), ct);
         if (!built.TryGet(out var query, out var error)) return error;
+        var statuses = parsed.Statuses ? await MemberStatuses.ReadAsync(db, caller.ApplicationId, spec, ct) : null;
         return spec.ResponseFormat switch
         {
-            AvailabilityLimits.OverlappingSlots => TypedResults.Ok(new SlotsReply(AvailabilityEngine.OverlappingSlots(query).Select(View).ToList())),
-            AvailabilityLimits.Slots => TypedResults.Ok(new SlotsReply(AvailabilityEngine.Slots(query).Select(View).ToList())),
+            AvailabilityLimits.OverlappingSlots => TypedResults.Ok(new SlotsReply(AvailabilityEngine.OverlappingSlots(query).Select(View).ToList(), statuses)),
+            AvailabilityLimits.Slots => TypedResults.Ok(new SlotsReply(AvailabilityEngine.Slots(query).Select(View).ToList(), statuses)),
             _ => TypedResults.Ok(new PeriodsReply(AvailabilityEngine.Periods(query)
-                .Select(p => new PeriodView(p.Start, p.End, Subs(p.Participants))).ToList())),
+                .Select(p => new PeriodView(p.Start, p.End, Subs(p.Participants))).ToList(), statuses)),
         };
     }
 

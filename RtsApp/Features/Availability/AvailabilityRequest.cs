@@ -70,7 +70,8 @@ public sealed record BufferSide(Duration? Minimum, Duration? Maximum)
 
 public sealed record BufferRequest(BufferSide? Before, BufferSide? After);
 
-/// <summary>SPEC §4: <c>POST /v1/availability</c>, and the <c>availability</c> of a real-time scheduling link.</summary>
+/// <summary>SPEC §4: <c>POST /v1/availability</c>, and the <c>availability</c> of a real-time scheduling link.
+/// <c>include_member_statuses</c> (SPEC §13) applies to <c>POST /v1/availability</c> only.</summary>
 public sealed record AvailabilityRequest(
     List<GroupRequest>? Participants,
     Duration? RequiredDuration,
@@ -81,7 +82,8 @@ public sealed record AvailabilityRequest(
     Duration? MinimumNotice,
     string? Tzid,
     int? MaxResults,
-    string? ResponseFormat)
+    string? ResponseFormat,
+    bool? IncludeMemberStatuses = null)
 {
     /// <summary><c>available_periods</c> is an alias of <c>query_periods</c> at this level; an empty list is absent.</summary>
     [JsonIgnore] public List<PeriodRequest>? Periods => PeriodAlias.Pick(QueryPeriods, AvailablePeriods);

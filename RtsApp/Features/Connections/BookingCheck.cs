@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using NodaTime;
+using RtsApp.Features.Connections.CalDav;
 using RtsApp.Features.Links;
 using RtsApp.Infrastructure;
 using RtsApp.Store;
@@ -79,7 +80,7 @@ public sealed partial class BookingCheck(
         if (connection.Provider == ConnectionProviders.CalDav)
         {
             var client = calDav.Client(connection);
-            var found = new List<(Calendar Calendar, List<CalDavObjectEvents> Objects)>();
+            var found = new List<(Calendar Calendar, List<CalDavObjectEvents> Objects, IReadOnlyList<string> Gone)>();
             foreach (var calendar in calendars)
             {
                 if (CalDavConnections.Ref(calendar) is not { } reference) continue;
@@ -89,12 +90,32 @@ public sealed partial class BookingCheck(
                     LogRefused(logger, connection.Id, query.Failure.Reason);
                     return false;
                 }
-                found.Add((calendar, CalDavConnections.Expand(query.Value, zone, sync.Window(now)).Objects));
+                // Objects stored as busy in the span that the server did not list there were deleted or moved since the
+                // last sync: fetched by href, so the server's word (gone, or its new content) replaces them. Only what
+                // the server confirms is removed: a server whose time-range matching misses an object loses no busy time.
+                var listed = query.Value.Select(o => o.Href).ToHashSet(StringComparer.Ordinal);
+                var unlisted = (await db.Events.AsNoTracking()
+                    .Where(e => e.CalendarId == calendar.Id && e.SourceHref != null && e.Start < span.End && e.End > span.Start)
+                    .Select(e => e.SourceHref!).Distinct().ToListAsync(ct)).Where(h => !listed.Contains(h)).ToList();
+                IReadOnlyList<CalDavObject> objects = query.Value;
+                IReadOnlyList<string> gone = [];
+                if (unlisted.Count > 0)
+                {
+                    var fetched = await client.FetchAsync(reference, unlisted, ct);
+                    if (!fetched.Succeeded)
+                    {
+                        LogRefused(logger, connection.Id, fetched.Failure.Reason);
+                        return false;
+                    }
+                    objects = [.. objects, .. fetched.Value.Objects];
+                    gone = fetched.Value.Gone;
+                }
+                found.Add((calendar, CalDavConnections.Expand(objects, zone, sync.Window(now)).Objects, gone));
             }
             await StoreAsync(db, connection.Id, async () =>
             {
-                foreach (var (calendar, objects) in found)
-                    await CalDavConnections.ApplyAsync(db, connection.ApplicationId, calendar.Id, zone.Id, objects, [], full: false, now, ct);
+                foreach (var (calendar, objects, gone) in found)
+                    await CalDavConnections.ApplyAsync(db, connection.ApplicationId, calendar.Id, zone.Id, objects, gone, full: false, now, ct);
             }, ct);
             return true;
         }

@@ -114,7 +114,8 @@ public sealed class CalDavConnections(IHttpClientFactory httpClients, IDataProte
     }
 
     /// <summary>Applies one sync's changes to a calendar in the tracked context (the caller saves, in its transaction):
-    /// the events of removed and changed objects are deleted, the changed objects' occurrences added.</summary>
+    /// the events of removed and changed objects are deleted, the changed objects' occurrences added — except those of
+    /// objects RtsApp wrote back there itself (<see cref="CalDavWriteBackOutbox.OwnUidsAsync"/>).</summary>
     public static async Task ApplyAsync(RtsDbContext db, string applicationId, string calendarId, string tzid,
         IReadOnlyList<CalDavObjectEvents> changed, IReadOnlyCollection<string> removed, bool full, Instant now, CancellationToken ct)
     {
@@ -128,10 +129,13 @@ public sealed class CalDavConnections(IHttpClientFactory httpClients, IDataProte
         }
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var added = new List<CalendarEvent>();
+        // An event RtsApp wrote back for a booking is that booking's event, already in this calendar: not stored twice.
+        var own = await CalDavWriteBackOutbox.OwnUidsAsync(db, calendarId, changed.SelectMany(o => o.Occurrences).Select(o => o.Uid), ct);
         foreach (var o in changed)
         {
             foreach (var occurrence in o.Occurrences)
             {
+                if (own.Contains(occurrence.Uid)) continue;
                 var eventId = ConnectionSync.EventId(occurrence);
                 if (!seen.Add(eventId)) continue;
                 added.Add(ConnectionSync.NewEvent(applicationId, calendarId, tzid, occurrence, eventId, now, o.Href));

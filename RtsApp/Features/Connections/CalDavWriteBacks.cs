@@ -18,8 +18,32 @@ public static class CalDavWriteBackOutbox
     /// <summary>Wakes this process's write-back workers.</summary>
     internal static readonly WorkSignal Signal = new();
 
+    private const string UidSuffix = "@rtsapp";
+
     /// <summary>The UID the event has on the server: stable, so a retry finds what an earlier attempt wrote.</summary>
-    public static string Uid(string linkId, string eventId) => $"{linkId}-{eventId}@rtsapp";
+    public static string Uid(string linkId, string eventId) => $"{linkId}-{eventId}{UidSuffix}";
+
+    /// <summary>The link a UID of <see cref="Uid"/>'s shape names (link ids hold no <c>-</c>), or null for any other UID.</summary>
+    public static string? LinkIdOf(string uid) =>
+        uid.EndsWith(UidSuffix, StringComparison.Ordinal) && uid.IndexOf('-', StringComparison.Ordinal) is > 0 and var dash ? uid[..dash] : null;
+
+    /// <summary>Which of <paramref name="uids"/> are events RtsApp wrote back into <paramref name="calendarId"/> for a
+    /// booking whose own event is still stored there: a sync reading them back must not store that event twice. Costs
+    /// no query unless some UID has the write-back shape.</summary>
+    public static async Task<HashSet<string>> OwnUidsAsync(RtsDbContext db, string calendarId, IEnumerable<string> uids, CancellationToken ct)
+    {
+        var candidates = uids.Where(u => LinkIdOf(u) is not null).Distinct(StringComparer.Ordinal).ToList();
+        var own = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var batch in candidates.Chunk(200))
+        {
+            var linkIds = batch.Select(u => LinkIdOf(u)!).Distinct().ToList();
+            own.UnionWith(await db.CalDavWriteBacks.AsNoTracking()
+                .Where(w => linkIds.Contains(w.LinkId) && w.CalendarId == calendarId && batch.Contains(w.Uid)
+                    && db.Events.Any(e => e.CalendarId == calendarId && e.EventId == w.EventId && e.SourceUid == null))
+                .Select(w => w.Uid).ToListAsync(ct));
+        }
+        return own;
+    }
 
     /// <summary>The writable CalDAV calendars among <paramref name="calendarIds"/>.</summary>
     public static async Task<HashSet<string>> WritableAsync(RtsDbContext db, IEnumerable<string> calendarIds, CancellationToken ct)
@@ -48,6 +72,23 @@ public static class CalDavWriteBackOutbox
             CreatedAt = now,
         });
         db.SavedChanges += (_, _) => Signal.Notify();
+    }
+}
+
+/// <summary>The dashboard's "Retry now" for a write-back not delivered yet (pending, or failed because its calendar was
+/// gone): the same row is made due at once — unlike a callback's re-send, which queues a new delivery, because a
+/// write-back is one object under one UID and its PUT is idempotent. Its attempts and last error stay as the record.</summary>
+public static class CalDavWriteBackRetry
+{
+    /// <summary>False when <paramref name="id"/> is unknown, delivered, or not in one of <paramref name="calendarIds"/>.</summary>
+    public static async Task<bool> RetryNowAsync(IDbContextFactory<RtsDbContext> dbFactory, string id, IReadOnlyCollection<string> calendarIds,
+        Instant now, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var updated = await db.CalDavWriteBacks.Where(w => w.Id == id && calendarIds.Contains(w.CalendarId) && w.Status != CallbackStatuses.Delivered)
+            .ExecuteUpdateAsync(s => s.SetProperty(w => w.Status, CallbackStatuses.Pending).SetProperty(w => w.NextAttemptAt, now), ct);
+        if (updated == 1) CalDavWriteBackOutbox.Signal.Notify();
+        return updated == 1;
     }
 }
 

@@ -103,6 +103,57 @@ public sealed class CalDavBookingTests(CalDavServers servers, ConnectionsFixture
         silent.Stop();
         foreach (var c in accepted) c.Dispose();
     }
+    [CalDavTheory]
+    [MemberData(nameof(Servers))]
+    public async Task Book_EventDeletedOnTheServerSinceTheLastSync_IsBooked_AndTheStaleCopyRemoved(string name)
+    {
+        var other = new OtherClient(servers[name]);
+        owned.Add(other);
+        var url = await other.NewCalendarAsync("Work");
+        var gone = await other.PutAsync(url, "gone.ics", Simple("gone", "20260323T090000Z", "20260323T093000Z"));
+        await other.PutAsync(url, "kept.ics", Simple("kept", "20260323T103000Z", "20260323T110000Z"));
+        var api = await factory.CreateApiClientAsync();
+        var (sub, _) = await api.CreateAccountAsync();
+        var connection = await ConnectCalDavAsync(api, sub, servers[name], url);
+        var calendarId = CalendarId(connection);
+        var target = await api.CreateCalendarAsync(sub, "Local");
+        var reply = await api.PostOkAsync("/v1/real_time_scheduling", ConnectionsApiTests.LinkBody(sub, target, [calendarId]).ToJsonString());
+        var linkUrl = reply["url"]!.GetValue<string>();
+        (await BusyAsync(api, calendarId)).Length.ShouldBe(2);
+        await other.DeleteAsync(gone); // no sync runs in between: only the booking's re-check can learn of it
+
+        (await Booking.BookAsync(linkUrl[(linkUrl.LastIndexOf('/') + 1)..], Nine, null, default)).ShouldBeOfType<BookingResult.Booked>();
+
+        (await EventsAsync(api, calendarId)).ShouldBe(["kept 2026-03-23T10:30:00Z"]);
+        (await EventsInAsync(target)).ShouldBe(1);
+    }
+
+    [CalDavTheory]
+    [MemberData(nameof(Servers))]
+    public async Task WriteBack_ReadBackBySyncAndRecheck_IsStoredOnce(string name)
+    {
+        var a = await ArrangeWriteBackAsync(name);
+        (await Booking.BookAsync(a.Token, Nine, null, default)).ShouldBeOfType<BookingResult.Booked>();
+        var row = await Eventually.HoldsAsync(() => WriteBackAsync(a.LinkId), w => w.Status == "delivered", "the event was written to the server");
+        // Something else changes on the server too, so the sync is seen to have read the calendar after the write-back.
+        await a.Other.PutAsync(a.Url, "marker.ics", Simple("marker", "20260323T140000Z", "20260323T150000Z"));
+
+        await SyncNowAsync(a.Api, a.ConnectionId);
+        await Eventually.HoldsAsync(() => EventsAsync(a.Api, a.CalDavCalendar), e => e.Any(x => x.StartsWith("marker", StringComparison.Ordinal)), "the sync read the calendar");
+
+        (await EventsAsync(a.Api, a.CalDavCalendar)).ShouldBe(["Interview 2026-03-23T09:00:00Z", "marker 2026-03-23T14:00:00Z"]);
+        (await BusyAsync(a.Api, a.CalDavCalendar)).ShouldBe(["2026-03-23T09:00:00Z/2026-03-23T09:30:00Z", "2026-03-23T14:00:00Z/2026-03-23T15:00:00Z"]);
+        (await a.Other.CountObjectsWithUidAsync(a.Url, row.Uid)).ShouldBe(1);
+
+        // A later booking's re-check of the same span reads the object back as well: still one event, and the time is taken.
+        var second = await a.Api.PostOkAsync("/v1/real_time_scheduling",
+            ConnectionsApiTests.LinkBody((await a.Api.GetOkAsync("/v1/calendar_connections/" + a.ConnectionId))["calendar_connection"]!["sub"]!.GetValue<string>(),
+                a.CalDavCalendar, [a.CalDavCalendar]).ToJsonString());
+        var secondUrl = second["url"]!.GetValue<string>();
+        (await Booking.BookAsync(secondUrl[(secondUrl.LastIndexOf('/') + 1)..], Nine, null, default)).ShouldBeOfType<BookingResult.Taken>();
+        (await EventsAsync(a.Api, a.CalDavCalendar)).ShouldBe(["Interview 2026-03-23T09:00:00Z", "marker 2026-03-23T14:00:00Z"]);
+    }
+
     /// <summary>A link that reads a local calendar and books into the connected CalDAV calendar (SPEC §13 (c)).</summary>
     private async Task<Arranged> ArrangeWriteBackAsync(string name, RtsAppFactory? app = null)
     {
@@ -121,9 +172,11 @@ public sealed class CalDavBookingTests(CalDavServers servers, ConnectionsFixture
             reply["real_time_scheduling"]!["real_time_scheduling_id"]!.GetValue<string>());
     }
 
-    private async Task<RtsApp.Store.CalDavWriteBack> WriteBackAsync(string linkId)
+    private Task<RtsApp.Store.CalDavWriteBack> WriteBackAsync(string linkId) => WriteBackAsync(factory, linkId);
+
+    private static async Task<RtsApp.Store.CalDavWriteBack> WriteBackAsync(RtsAppFactory app, string linkId)
     {
-        await using var db = factory.Db();
+        await using var db = app.Db();
         return await db.CalDavWriteBacks.AsNoTracking().SingleAsync(w => w.LinkId == linkId);
     }
 
@@ -191,6 +244,51 @@ public sealed class CalDavBookingTests(CalDavServers servers, ConnectionsFixture
             p => p.QuerySelector("tr[data-write-back-id]")?.TextContent.Contains("unreachable", StringComparison.Ordinal) == true, "the failed attempt is shown");
 
         page.QuerySelector("tr[data-write-back-id]")!.GetAttribute("data-status").ShouldBe("pending");
+    }
+
+    [CalDavTheory]
+    [InlineData(CalDavServers.Radicale)]
+    public async Task AdminAccountPage_ListsThePendingWriteBack_RetryNowDeliversIt(string name)
+    {
+        await using var app = RtsAppFactory.With(new Dictionary<string, string?>(ConnectionsFixture.Settings.Concat(AdminSession.Settings())));
+        var a = await ArrangeWriteBackAsync(name, app);
+        string realUrl;
+        await using (var db = app.Db())
+        {
+            realUrl = (await db.Calendars.SingleAsync(c => c.Id == a.CalDavCalendar)).RemoteUrl!;
+            await db.Calendars.Where(c => c.Id == a.CalDavCalendar).ExecuteUpdateAsync(s => s.SetProperty(c => c.RemoteUrl, "http://127.0.0.1:9/down/"));
+        }
+        (await app.Services.GetRequiredService<BookingCommand>().BookAsync(a.Token, Nine, null, default)).ShouldBeOfType<BookingResult.Booked>();
+        var session = await AdminSession.SignedInAsync(app);
+        var sub = (await GetAsync(a.Api, a.ConnectionId))["sub"]!.GetValue<string>();
+        var path = "/admin/accounts/" + sub;
+
+        var page = await Eventually.HoldsAsync(() => session.PageAsync(path),
+            p => p.QuerySelector(".pending-write-backs tr[data-write-back-id] [data-test=last-error]")?.TextContent.StartsWith("unreachable", StringComparison.Ordinal) == true,
+            "the failed attempt is listed with its error");
+        var row = page.QuerySelector(".pending-write-backs tr[data-write-back-id]")!;
+        row.GetAttribute("data-status").ShouldBe("pending");
+        row.QuerySelectorAll("td")[3].TextContent.Trim().ShouldBe("1");
+        var id = row.GetAttribute("data-write-back-id")!;
+
+        // The server is back. The retry is not due (this app's clock does not move): only "Retry now" sends it.
+        await using (var db = app.Db())
+            await db.Calendars.Where(c => c.Id == a.CalDavCalendar).ExecuteUpdateAsync(s => s.SetProperty(c => c.RemoteUrl, realUrl));
+        var forged = await session.Http.PostAsync(path, new FormUrlEncodedContent(new Dictionary<string, string>
+        { ["_handler"] = "retry-write-back", ["RetryWriteBackId"] = id }));
+        forged.StatusCode.ShouldBe(HttpStatusCode.BadRequest); // no antiforgery token
+        var unknown = await session.SubmitAsync(page, "retry-write-back", new() { ["RetryWriteBackId"] = "cwb_unknown" }, path);
+        ((int)unknown.StatusCode).ShouldBe(422);
+        (await WriteBackAsync(app, a.LinkId)).Status.ShouldBe("pending");
+
+        var submitted = await session.SubmitAsync(page, "retry-write-back", new() { ["RetryWriteBackId"] = id }, path);
+        submitted.StatusCode.ShouldBe(HttpStatusCode.Redirect, await submitted.Content.ReadAsStringAsync());
+        submitted.Headers.Location!.ToString().ShouldEndWith("?done=retry");
+
+        var delivered = await Eventually.HoldsAsync(() => WriteBackAsync(app, a.LinkId), w => w.Status == "delivered", "the retry delivered it");
+        delivered.Attempts.ShouldBe(2);
+        (await a.Other.CountObjectsWithUidAsync(a.Url, delivered.Uid)).ShouldBe(1);
+        (await session.PageAsync(path)).QuerySelector(".pending-write-backs").ShouldBeNull();
     }
 
     [CalDavTheory]

@@ -39,7 +39,7 @@ public sealed class CalDavConnectionTests(CalDavServers servers, ConnectionsFixt
         (await api.PostOkAsync("/v1/calendar_connections",
             new { sub, provider = "caldav", url = calendar.AbsoluteUri, username = server.User, password = password ?? server.Password }))["calendar_connection"]!;
 
-    private static async Task<string[]> BusyAsync(ApiClient api, string calendarId, string from = "2026-03-23T00:00:00Z", string to = "2026-03-24T00:00:00Z") =>
+    internal static async Task<string[]> BusyAsync(ApiClient api, string calendarId, string from = "2026-03-23T00:00:00Z", string to = "2026-03-24T00:00:00Z") =>
         (await api.GetOkAsync($"/v1/free_busy?from={from}&to={to}&tzid=Etc/UTC&calendar_ids[]={calendarId}"))["free_busy"]!.AsArray()
             .Select(b => $"{b!["start"]}/{b["end"]}").ToArray();
 

@@ -267,6 +267,18 @@ public sealed partial class CalDavClient(HttpClient http, CalDavCredentials cred
             return inRange.Concat(recurring).DistinctBy(o => o.Href).ToList();
         });
 
+    /// <summary>The objects at <paramref name="hrefs"/> as the server holds them now (<c>calendar-multiget</c>), and the
+    /// hrefs it no longer has.</summary>
+    public Task<CalDavResult<CalDavFetched>> FetchAsync(CalDavCalendarRef calendar, IReadOnlyList<string> hrefs, CancellationToken cancel) =>
+        Run(async () =>
+        {
+            ArgumentNullException.ThrowIfNull(calendar);
+            var etags = hrefs.ToDictionary(h => h, _ => "", StringComparer.Ordinal);
+            var gone = new List<string>();
+            var objects = await MultigetAsync(calendar.Url, [.. hrefs], etags, gone, cancel);
+            return new CalDavFetched(objects, gone);
+        });
+
     /// <summary>Recurring events that started before this are not looked for (a REPORT needs some start).</summary>
     private static readonly Instant RecurrenceHorizon = Instant.FromUtc(1900, 1, 1, 0, 0);
 

@@ -68,6 +68,9 @@ public sealed record CalDavSyncState(string? SyncToken, string? CTag, IReadOnlyD
 /// <summary>One calendar object resource: its href (absolute path), ETag, and iCalendar text.</summary>
 public sealed record CalDavObject(string Href, string ETag, string IcsText);
 
+/// <summary>Objects fetched by href: those the server has, and the hrefs it no longer has.</summary>
+public sealed record CalDavFetched(IReadOnlyList<CalDavObject> Objects, IReadOnlyList<string> Gone);
+
 /// <summary>The changes since the previous state: objects added or changed (with their text), hrefs removed, and the
 /// state to store for next time. <see cref="FullResync"/> is true when everything was listed again (first sync, or
 /// the server no longer accepted the token); the removals are then the previously known hrefs that are gone.</summary>
