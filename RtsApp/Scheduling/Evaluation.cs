@@ -18,7 +18,9 @@ internal sealed class Evaluation
 
     public IReadOnlyList<ParticipantGroup> Groups { get; }
 
-    /// <summary>Per group, per member (request order): where that member can start.</summary>
+    /// <summary>Per numeric group, per member (request order): where that member can start. Empty for an "all" group,
+    /// whose members all take part wherever the group can start, so their sets are folded into the group's without being
+    /// kept.</summary>
     public StartSet[][] MemberStarts { get; }
 
     /// <summary>S: where every group can start, at or after the earliest start.</summary>
@@ -42,25 +44,84 @@ internal sealed class Evaluation
         for (var g = 0; g < groups.Count; g++)
         {
             var members = groups[g].Members;
-            var sets = memberStarts[g] = new StartSet[members.Count];
-            for (var m = 0; m < members.Count; m++)
+            StartSet groupStarts;
+            if (groups[g].RequiresAll)
             {
-                sets[m] = MemberStartSet(members[m], queryPeriods, periodStarts, duration, before, after);
+                memberStarts[g] = [];
+                groupStarts = IntersectAll(members, queryPeriods, periodStarts, duration, before, after);
             }
-            var groupStarts = groups[g].RequiresAll ? IntersectAll(sets) : StartSet.AtLeast(sets, groups[g].Required!.Value);
+            else
+            {
+                var sets = memberStarts[g] = new StartSet[members.Count];
+                for (var m = 0; m < members.Count; m++)
+                {
+                    sets[m] = MemberStartSet(members[m], queryPeriods, periodStarts, duration, before, after);
+                }
+                groupStarts = StartSet.AtLeast(sets, groups[g].Required!.Value);
+            }
             starts = starts is null ? groupStarts : starts.Intersect(groupStarts);
         }
         return new Evaluation(groups, memberStarts, (starts ?? StartSet.Empty).AtOrAfter(earliestStart));
     }
 
-    private static StartSet IntersectAll(StartSet[] sets)
+    /// <summary>Where every member can start: each member's set is computed into pooled scratch and intersected with
+    /// the running result in turn, so only the group's set is allocated.</summary>
+    private static StartSet IntersectAll(
+        IReadOnlyList<Member> members,
+        IReadOnlyList<Interval> queryPeriods,
+        StartSet periodStarts,
+        Duration duration,
+        Duration before,
+        Duration after)
     {
-        var result = sets[0];
-        for (var i = 1; i < sets.Length && !result.IsEmpty; i++)
+        var pool = ArrayPool<ClosedRange>.Shared;
+        ClosedRange[]? running = null;
+        var count = 0;
+        try
         {
-            result = result.Intersect(sets[i]);
+            foreach (var member in members)
+            {
+                var allowed = MemberAllowed(member, queryPeriods, periodStarts, duration);
+                ClosedRange[]? own = null;
+                var starts = allowed.Span;
+                if (!allowed.IsEmpty && member.Busy.Count > 0)
+                {
+                    var removals = ArrayPool<OpenRange>.Shared.Rent(member.Busy.Count);
+                    var removed = BusyRemovals(member.Busy, allowed, duration, before, after, removals);
+                    own = pool.Rent(starts.Length + removed);
+                    starts = own.AsSpan(0, StartSet.WithoutInto(starts, removals.AsSpan(0, removed), own));
+                    ArrayPool<OpenRange>.Shared.Return(removals);
+                }
+                var next = pool.Rent((running is null ? 0 : count) + starts.Length + 1);
+                if (running is null)
+                {
+                    starts.CopyTo(next);
+                    count = starts.Length;
+                }
+                else
+                {
+                    count = StartSet.IntersectInto(running.AsSpan(0, count), starts, next);
+                    pool.Return(running);
+                }
+                running = next;
+                if (own is not null)
+                {
+                    pool.Return(own);
+                }
+                if (count == 0)
+                {
+                    break;
+                }
+            }
+            return running is null || count == 0 ? StartSet.Empty : StartSet.FromNormalized(running.AsSpan(0, count));
         }
-        return result;
+        finally
+        {
+            if (running is not null)
+            {
+                pool.Return(running);
+            }
+        }
     }
 
     /// <summary>Each allowed stretch [x, y) gives the starts [x, y − d] (none when it is shorter than d).</summary>
@@ -90,6 +151,22 @@ internal sealed class Evaluation
         Duration before,
         Duration after)
     {
+        var allowed = MemberAllowed(member, queryPeriods, periodStarts, duration);
+        if (allowed.IsEmpty || member.Busy.Count == 0)
+        {
+            return allowed;
+        }
+        var removals = ArrayPool<OpenRange>.Shared.Rent(member.Busy.Count);
+        var count = BusyRemovals(member.Busy, allowed, duration, before, after, removals);
+        var starts = allowed.Without(removals.AsSpan(0, count));
+        ArrayPool<OpenRange>.Shared.Return(removals);
+        return starts;
+    }
+
+    /// <summary>Where the member could start before its busy time is taken out: the query periods, narrowed by its own
+    /// available periods and, for a managed member, its managed time.</summary>
+    private static StartSet MemberAllowed(Member member, IReadOnlyList<Interval> queryPeriods, StartSet periodStarts, Duration duration)
+    {
         var allowed = member.AvailablePeriods is { Count: > 0 } own
             ? AllowedStarts(queryPeriods, own, duration)
             : periodStarts;
@@ -100,15 +177,7 @@ internal sealed class Evaluation
             // their intersection with the managed time needs no separate step.
             allowed = allowed.Intersect(StretchStarts(managed.Within(Hull(queryPeriods)), duration));
         }
-        if (allowed.IsEmpty || member.Busy.Count == 0)
-        {
-            return allowed;
-        }
-        var removals = ArrayPool<OpenRange>.Shared.Rent(member.Busy.Count);
-        var count = BusyRemovals(member.Busy, allowed, duration, before, after, removals);
-        var starts = allowed.Without(removals.AsSpan(0, count));
-        ArrayPool<OpenRange>.Shared.Return(removals);
-        return starts;
+        return allowed;
     }
 
     /// <summary>From the earliest query period's start to the latest one's end: managed time outside it cannot matter.</summary>

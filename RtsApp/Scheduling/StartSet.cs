@@ -94,21 +94,29 @@ public sealed class StartSet
 
     public StartSet Intersect(StartSet other)
     {
-        var a = ranges;
-        var b = other.ranges;
         // Pooled scratch, copied out at its exact size, as in Without.
-        var scratch = ArrayPool<ClosedRange>.Shared.Rent(a.Length + b.Length + 1);
+        var scratch = ArrayPool<ClosedRange>.Shared.Rent(ranges.Length + other.ranges.Length + 1);
+        var result = scratch.AsSpan(0, IntersectInto(ranges, other.ranges, scratch)).ToArray();
+        ArrayPool<ClosedRange>.Shared.Return(scratch);
+        return new StartSet(result);
+    }
+
+    /// <summary>Writes the intersection of two normalized range lists into <paramref name="into"/> (room for
+    /// <c>a.Length + b.Length</c>, apart from both) and returns how many ranges it wrote.</summary>
+    internal static int IntersectInto(ReadOnlySpan<ClosedRange> a, ReadOnlySpan<ClosedRange> b, Span<ClosedRange> into)
+    {
         var count = 0;
         int i = 0, j = 0;
         while (i < a.Length && j < b.Length)
         {
             var start = a[i].Start > b[j].Start ? a[i].Start : b[j].Start;
             var end = a[i].End < b[j].End ? a[i].End : b[j].End;
+            var step = a[i].End < b[j].End;
             if (start <= end)
             {
-                scratch[count++] = new ClosedRange(start, end);
+                into[count++] = new ClosedRange(start, end);
             }
-            if (a[i].End < b[j].End)
+            if (step)
             {
                 i++;
             }
@@ -117,10 +125,11 @@ public sealed class StartSet
                 j++;
             }
         }
-        var result = scratch.AsSpan(0, count).ToArray();
-        ArrayPool<ClosedRange>.Shared.Return(scratch);
-        return new StartSet(result);
+        return count;
     }
+
+    /// <summary>A set over a copy of <paramref name="normalized"/> (sorted, disjoint, not touching).</summary>
+    internal static StartSet FromNormalized(ReadOnlySpan<ClosedRange> normalized) => new(normalized.ToArray());
 
     /// <summary>The instants of this set at or after <paramref name="earliest"/>.</summary>
     public StartSet AtOrAfter(Instant earliest)
@@ -152,6 +161,18 @@ public sealed class StartSet
         // Scratch from the pool: the result is copied out at its exact size, so a request allocates
         // one array per member instead of a growing list and a copy.
         var scratch = ArrayPool<ClosedRange>.Shared.Rent(ranges.Length + removals.Length);
+        var result = scratch.AsSpan(0, WithoutInto(ranges, removals, scratch)).ToArray();
+        ArrayPool<ClosedRange>.Shared.Return(scratch);
+        return new StartSet(result);
+    }
+
+    /// <summary>The ranges of this set, for sweeps that write into pooled scratch instead of new sets.</summary>
+    internal ReadOnlySpan<ClosedRange> Span => ranges;
+
+    /// <summary>Writes <paramref name="ranges"/> minus <paramref name="removals"/> (as <see cref="Without"/>) into
+    /// <paramref name="into"/>, which has room for <c>ranges.Length + removals.Length</c>; returns how many it wrote.</summary>
+    internal static int WithoutInto(ReadOnlySpan<ClosedRange> ranges, ReadOnlySpan<OpenRange> removals, Span<ClosedRange> into)
+    {
         var count = 0;
         var first = 0;
         foreach (var range in ranges)
@@ -167,7 +188,7 @@ public sealed class StartSet
                 var removal = removals[k];
                 if (removal.Start >= from)
                 {
-                    scratch[count++] = new ClosedRange(from, removal.Start);
+                    into[count++] = new ClosedRange(from, removal.Start);
                 }
                 if (removal.End > range.End)
                 {
@@ -181,12 +202,10 @@ public sealed class StartSet
             }
             if (!covered)
             {
-                scratch[count++] = new ClosedRange(from, range.End);
+                into[count++] = new ClosedRange(from, range.End);
             }
         }
-        var result = scratch.AsSpan(0, count).ToArray();
-        ArrayPool<ClosedRange>.Shared.Return(scratch);
-        return new StartSet(result);
+        return count;
     }
 
     /// <summary>
