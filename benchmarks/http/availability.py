@@ -4,11 +4,14 @@
   availability.py seed BASE_URL CLIENT_SECRET EVENTS_PER_MEMBER QUERY_JSON
       Seeds a running RtsApp with the engine benchmark's first workload (10 members x N events over 35 days) and writes
       the query (all required, 30-minute slots on 30-minute starts, overlapping_slots) to QUERY_JSON.
+      It also creates a real-time scheduling link over the same question and writes its page's path to QUERY_JSON.page.
   availability.py measure BASE_URL CLIENT_SECRET QUERY_JSON SERVER_LOG STARTED_AT REQUESTS
       Against a server started at STARTED_AT (Unix seconds) and not yet asked anything: the cold-start curve (the first
       100 queries, p50 per 10), then batches of REQUESTS until the p50 of two consecutive batches differs by < 5 % (at
       most 40 batches), then one more batch as the steady state. Times are the server's own ("Request finished ... in
-      N ms" in SERVER_LOG, which exclude the client) and the client's, over one keep-alive connection."""
+      N ms" in SERVER_LOG, which exclude the client) and the client's, over one keep-alive connection.
+  availability.py page BASE_URL PAGE_PATH SERVER_LOG REQUESTS
+      GETs the scheduling page REQUESTS times after as many unmeasured ones; p50/p90/p99 server and client side."""
 import http.client, json, random, re, socket, sys, time, urllib.parse
 from datetime import datetime, timedelta, timezone
 
@@ -42,7 +45,7 @@ def seed(base, secret, per_member, query_path):
     fmt = lambda t: t.strftime("%Y-%m-%dT%H:%M:%SZ")
     start = datetime(2027, 3, 1, tzinfo=timezone.utc)
     rng = random.Random(42)
-    subs = []
+    subs, cals = [], []
     for m in range(10):
         sub = post("/v1/accounts", {"name": f"Member {m}", "tzid": "Europe/London"})["account"]["sub"]
         cal = post("/v1/calendars", {"sub": sub, "name": "Work"})["calendar"]["calendar_id"]
@@ -51,21 +54,48 @@ def seed(base, secret, per_member, query_path):
             call("POST", f"/v1/calendars/{cal}/events", {"event_id": f"e{e}", "summary": "Busy", "tzid": "Europe/London",
                  "start": fmt(s), "end": fmt(s + timedelta(minutes=rng.choice([15, 30, 45, 60])))})
         subs.append(sub)
+        cals.append(cal)
     query = {"participants": [{"members": [{"sub": s} for s in subs], "required": "all"}],
              "required_duration": {"minutes": 30}, "start_interval": {"minutes": 30}, "tzid": "Europe/London",
              "query_periods": [{"start": fmt(start), "end": fmt(start + timedelta(days=35))}],
              "response_format": "overlapping_slots"}
     with open(query_path, "w") as f:
         json.dump(query, f)
+    link = post("/v1/real_time_scheduling", {
+        "oauth": {"redirect_uri": "https://app.example/after"},
+        "event": {"event_id": "bench", "summary": "Benchmark", "tzid": "Europe/London"},
+        "availability": {k: v for k, v in query.items() if k != "response_format"},
+        "target_calendars": [{"sub": subs[0], "calendar_id": cals[0]}],
+        "tzid": "Europe/London"})
+    with open(query_path + ".page", "w") as f:
+        f.write(urllib.parse.urlparse(link["url"]).path)
 
 
 FINISHED = re.compile(r"Request finished HTTP/1\.1 POST \S*/v1/availability .* 200 .* ([0-9.]+)ms$")
+PAGE_FINISHED = re.compile(r"Request finished HTTP/1\.1 GET \S*/rts/\S+ .* 200 .* ([0-9.]+)ms$")
 
 
-def server_times(log_path):
+def server_times(log_path, pattern=FINISHED):
     time.sleep(0.5)  # the console logger writes from its own queue
     with open(log_path) as f:
-        return [float(m.group(1)) for m in map(FINISHED.search, f) if m]
+        return [float(m.group(1)) for m in map(pattern.search, f) if m]
+
+
+def page(base, path, log_path, requests):
+    conn = connect(base)
+    client = []
+    for i in range(2 * requests):
+        t0 = time.perf_counter()
+        conn.request("GET", path)
+        r = conn.getresponse()
+        body = r.read()
+        if r.status != 200 or b"data-day" not in body:
+            raise SystemExit(f"GET {path}: {r.status} {body[:300]!r}")
+        if i >= requests:
+            client.append((time.perf_counter() - t0) * 1000)
+    server = server_times(log_path, PAGE_FINISHED)[-requests:]
+    print(f"page ({requests} GETs after {requests} unmeasured, {len(body)} bytes) server side p50={pct(server, 50):.2f}ms"
+          f" p90={pct(server, 90):.2f}ms p99={pct(server, 99):.2f}ms | client side p50={pct(client, 50):.2f}ms")
 
 
 def pct(xs, p):
@@ -129,6 +159,8 @@ if __name__ == "__main__":
     mode, args = sys.argv[1], sys.argv[2:]
     if mode == "seed":
         seed(args[0], args[1], int(args[2]), args[3])
+    elif mode == "page":
+        page(args[0], args[1], args[2], int(args[3]))
     elif mode == "measure":
         measure(args[0], args[1], args[2], args[3], float(args[4]), int(args[5]))
     else:
