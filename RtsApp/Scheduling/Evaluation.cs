@@ -221,20 +221,27 @@ internal sealed class Evaluation
         var reachFrom = Saturating.Minus(allowed.Ranges[0].Start, before);
         var reachTo = Saturating.Plus(allowed.Ranges[^1].End, lead);
         var count = 0;
+        var ordered = true;
         for (var i = 0; i < busy.Count; i++)
         {
             var start = Saturating.StartOrMin(busy[i]);
             var end = Saturating.EndOrMax(busy[i]);
             if (end > reachFrom && start < reachTo)
             {
-                removals[count++] = new OpenRange(Saturating.Minus(start, lead), Saturating.Plus(end, before));
+                var removal = new OpenRange(Saturating.Minus(start, lead), Saturating.Plus(end, before));
+                ordered &= count == 0 || removals[count - 1].Start <= removal.Start;
+                removals[count++] = removal;
             }
         }
         if (count < 2)
         {
             return count;
         }
-        Array.Sort(removals, 0, count, ByStart.Instance);
+        // Busy time read through the cache comes sorted by start already (and so do its removals): no sort then.
+        if (!ordered)
+        {
+            Array.Sort(removals, 0, count, ByStart.Instance);
+        }
         var merged = 0;
         for (var i = 1; i < count; i++)
         {

@@ -13,11 +13,21 @@ public class AvailabilityBenchmarks
     [Params("10x300", "50x1000")]
     public string Load { get; set; } = "10x300";
 
+    /// <summary>True: each member's busy time sorted by start, as the service's busy-time cache hands it to the engine.
+    /// False: in the workload's random order.</summary>
+    [Params(false, true)]
+    public bool Sorted { get; set; }
+
     [GlobalSetup]
     public void Setup()
     {
         var parts = Load.Split('x');
         query = Workload.Build(int.Parse(parts[0], System.Globalization.CultureInfo.InvariantCulture), int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture));
+        if (Sorted)
+            query = query with
+            {
+                Groups = [.. query.Groups.Select(g => g with { Members = [.. g.Members.Select(m => m with { Busy = [.. m.Busy.OrderBy(b => b.Start)] })] })],
+            };
     }
 
     [Benchmark]
