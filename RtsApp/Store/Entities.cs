@@ -262,6 +262,10 @@ public sealed class CalendarConnection : ILeased
     /// <summary>The validators of the last good download, for a conditional GET.</summary>
     public string? ETag { get; set; }
     public string? LastModified { get; set; }
+    /// <summary>When the whole feed or calendar was last read and expanded over the sync window (not a 304 or an
+    /// incremental sync): a recurring event unchanged on the server has occurrences only up to that read's horizon, so
+    /// after <see cref="Features.Connections.ConnectionOptions.ReExpandAfter"/> the next sync reads everything again.</summary>
+    public Instant? ExpandedAt { get; set; }
     /// <summary>A CalDAV connection's user name (null: no credentials sent).</summary>
     public string? Username { get; set; }
     /// <summary>A CalDAV connection's password, protected with ASP.NET Core Data Protection; never returned.</summary>

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using RtsApp.Infrastructure;
 using RtsApp.Store;
 using RtsApp.Tests.Infrastructure;
 using static RtsApp.Tests.Features.Connections.ConnectionCalls;
@@ -47,6 +48,31 @@ public sealed class ConnectionSyncTests(ConnectionsFixture fixture) : IClassFixt
         var after = await StoredAsync(calendarId);
         after.Select(e => (e.Id, e.UpdatedAt)).ShouldBe(before.Select(e => (e.Id, e.UpdatedAt)));
         (await GetAsync(api, id))["status"]!.GetValue<string>().ShouldBe("active");
+    }
+
+    /// <summary>A weekly event that never changes on the server: its occurrences were expanded up to the first read's
+    /// horizon, so once the window has moved a day the feed is read again in full (not asked with If-None-Match) and the
+    /// window's new end gets its occurrences.</summary>
+    [Fact]
+    public async Task Sync_UnchangedRecurringFeed_IsExpandedAgainAsTheWindowMoves()
+    {
+        await using var app = RtsAppFactory.With(new Dictionary<string, string?>(ConnectionsFixture.Settings) { [ConfigKeys.ConnectionsHorizon] = "7.00:00:00" });
+        var api = await app.CreateApiClientAsync();
+        var (sub, _) = await api.CreateAccountAsync("Ann", "Etc/UTC");
+        var (feed, url) = feeds.Add(Feeds.Calendar(Feeds.Event("weekly", "20260323T090000Z", "20260323T100000Z", "Standup", "RRULE:FREQ=WEEKLY")));
+        var connection = await ConnectAsync(api, sub, url);
+        var (id, calendarId) = (Id(connection), CalendarId(connection));
+        (await EventsAsync(api, calendarId)).ShouldBe(["Standup 2026-03-23T09:00:00Z"], "the window ends on 27 March");
+
+        app.Clock.Advance(NodaTime.Duration.FromHours(12));
+        await SyncNowAsync(api, id);
+        await Eventually.HoldsAsync(() => feed.NotModified, n => n == 1, "within a day of the full read, a conditional GET answered 304");
+
+        app.Clock.Advance(NodaTime.Duration.FromDays(3));
+        await SyncNowAsync(api, id);
+        await Eventually.HoldsAsync(() => EventsAsync(api, calendarId), e => e.Contains("Standup 2026-03-30T09:00:00Z"),
+            "the window now reaches 30 March, and the unchanged feed was expanded again");
+        feed.NotModified.ShouldBe(1, "the full read did not send the validators");
     }
 
     [Fact]

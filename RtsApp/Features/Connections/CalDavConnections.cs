@@ -147,10 +147,10 @@ public sealed class CalDavConnections(IHttpClientFactory httpClients, IDataProte
         db.Events.AddRange(added);
     }
 
-    /// <summary>Syncs every CalDAV calendar of <paramref name="connection"/> from its stored state; the changes, or the
-    /// first failure's reason.</summary>
+    /// <summary>Syncs every CalDAV calendar of <paramref name="connection"/> from its stored state (from scratch when
+    /// <paramref name="full"/>); the changes, or the first failure's reason.</summary>
     public async Task<(List<(Calendar Calendar, CalDavSyncResult Result, List<CalDavObjectEvents> Objects)>? Changes, int Skipped, string? Error)> FetchAsync(
-        CalendarConnection connection, IReadOnlyList<Calendar> calendars, DateTimeZone zone, Interval window, CancellationToken ct)
+        CalendarConnection connection, IReadOnlyList<Calendar> calendars, DateTimeZone zone, Interval window, bool full, CancellationToken ct)
     {
         var client = Client(connection);
         var changes = new List<(Calendar, CalDavSyncResult, List<CalDavObjectEvents>)>();
@@ -162,7 +162,7 @@ public sealed class CalDavConnections(IHttpClientFactory httpClients, IDataProte
             foreach (var calendar in calendars)
             {
                 if (Ref(calendar) is not { } reference) continue;
-                var previous = CalDavCalendarState.Read(calendar.SyncState)?.ToSyncState();
+                var previous = full ? null : CalDavCalendarState.Read(calendar.SyncState)?.ToSyncState();
                 var sync = await client.SyncAsync(reference, previous, limit.Token);
                 if (!sync.Succeeded) return (null, 0, sync.Failure.Reason);
                 var (objects, objectsSkipped) = Expand(sync.Value.Changed, zone, window);

@@ -1,3 +1,4 @@
+using NodaTime;
 namespace RtsApp.Features.Connections;
 
 /// <summary><c>Rts:Connections</c>: how calendar connections are checked and kept in sync (SPEC §13). Durations are
@@ -33,6 +34,13 @@ public sealed class ConnectionOptions
     public const int MaxInstances = 50_000;
 
     public static readonly TimeSpan MaxHorizon = TimeSpan.FromDays(3660);
+
+    /// <summary>How long a full read stays enough: the sync window moves with the clock, and unchanged recurring events
+    /// must get their occurrences in the part it has moved into (<see cref="Store.CalendarConnection.ExpandedAt"/>).</summary>
+    public static readonly Duration ReExpandAfter = Duration.FromDays(1);
+
+    /// <summary>Whether the next sync of a connection last expanded at <paramref name="expandedAt"/> must read everything.</summary>
+    public static bool MustReExpand(Instant? expandedAt, Instant now) => expandedAt is not { } at || now - at >= ReExpandAfter;
 
     /// <summary>The retry delay after <paramref name="failures"/> failed syncs in a row: the interval doubled per
     /// failure, at most an hour (or the interval, if longer), ±20 % jitter (<paramref name="random"/> in [0, 1)) so that

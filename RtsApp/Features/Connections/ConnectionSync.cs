@@ -60,7 +60,10 @@ public sealed partial class ConnectionSync(
             await SyncCalDavAsync(db, connection, zone, owner, stop);
             return;
         }
-        var download = await feeds.DownloadAsync(connection.Url, connection.ETag, connection.LastModified, options.Value.Timeout, stop);
+        // Once a day the feed is read whatever its validators say, so that the window's new end gets its occurrences.
+        var full = ConnectionOptions.MustReExpand(connection.ExpandedAt, clock.GetCurrentInstant());
+        var download = await feeds.DownloadAsync(connection.Url, full ? null : connection.ETag, full ? null : connection.LastModified,
+            options.Value.Timeout, stop);
         var now = clock.GetCurrentInstant();
         var next = now + Duration.FromTimeSpan(options.Value.SyncInterval);
         var mine = db.CalendarConnections.Where(c => c.Id == connectionId).HeldBy(owner);
@@ -88,7 +91,7 @@ public sealed partial class ConnectionSync(
             .SetProperty(c => c.Status, ConnectionStatuses.Active).SetProperty(c => c.Error, (string?)null)
             .SetProperty(c => c.LastSyncedAt, syncedAt).SetProperty(c => c.SkippedObjects, skipped).SetProperty(c => c.Failures, 0)
             .SetProperty(c => c.ETag, download.ETag).SetProperty(c => c.LastModified, download.LastModified)
-            .SetProperty(c => c.NextSyncAt, next)
+            .SetProperty(c => c.ExpandedAt, syncedAt).SetProperty(c => c.NextSyncAt, next)
             .SetProperty(c => c.LeaseOwner, (string?)null).SetProperty(c => c.LeaseUntil, (Instant?)null), stop);
         if (updated == 0)
         {
@@ -109,7 +112,9 @@ public sealed partial class ConnectionSync(
     {
         var calendars = await db.Calendars.AsNoTracking().Where(c => c.ConnectionId == connection.Id).OrderBy(c => c.Id).ToListAsync(stop);
         var started = clock.GetCurrentInstant();
-        var (changes, skipped, error) = await calDav.FetchAsync(connection, calendars, zone, Window(started), stop);
+        // Once a day every calendar is listed and read again from scratch (see ConnectionOptions.ReExpandAfter).
+        var full = ConnectionOptions.MustReExpand(connection.ExpandedAt, started);
+        var (changes, skipped, error) = await calDav.FetchAsync(connection, calendars, zone, Window(started), full, stop);
         var now = clock.GetCurrentInstant();
         var mine = db.CalendarConnections.Where(c => c.Id == connection.Id).HeldBy(owner);
         if (error is not null || changes is null)
@@ -125,7 +130,7 @@ public sealed partial class ConnectionSync(
         var updated = await mine.ExecuteUpdateAsync(s => s
             .SetProperty(c => c.Status, ConnectionStatuses.Active).SetProperty(c => c.Error, (string?)null)
             .SetProperty(c => c.LastSyncedAt, syncedAt).SetProperty(c => c.SkippedObjects, skippedObjects).SetProperty(c => c.Failures, 0)
-            .SetProperty(c => c.NextSyncAt, next)
+            .SetProperty(c => c.ExpandedAt, c => full ? syncedAt : c.ExpandedAt).SetProperty(c => c.NextSyncAt, next)
             .SetProperty(c => c.LeaseOwner, (string?)null).SetProperty(c => c.LeaseUntil, (Instant?)null), stop);
         if (updated == 0)
         {

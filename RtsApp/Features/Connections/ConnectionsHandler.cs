@@ -143,6 +143,7 @@ public sealed class ConnectionsHandler(
         Url = spec.Url,
         Status = ConnectionStatuses.Active,
         LastSyncedAt = now,
+        ExpandedAt = now,
         SkippedObjects = skipped,
         NextSyncAt = now + Duration.FromTimeSpan(options.Value.SyncInterval),
         CreatedAt = now,

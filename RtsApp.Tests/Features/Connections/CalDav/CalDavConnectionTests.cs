@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using RtsApp.Features.Connections;
+using RtsApp.Infrastructure;
 using RtsApp.Tests.ICalendar;
 using RtsApp.Tests.Infrastructure;
 using static RtsApp.Tests.Features.Connections.ConnectionCalls;
@@ -127,6 +128,30 @@ public sealed class CalDavConnectionTests(CalDavServers servers, ConnectionsFixt
         await Eventually.HoldsAsync(() => BusyAsync(api, calendarId), b => b.SequenceEqual(["2026-03-23T14:00:00Z/2026-03-23T15:00:00Z"]),
             "the deleted event is gone and the changed one moved");
         (await AvailableAsync(api, sub, calendarId)).ShouldBe(["2026-03-23T08:00:00Z/2026-03-23T12:00:00Z"]);
+    }
+
+    /// <summary>A weekly event nobody touches: an incremental sync would never read it again, so once the window has
+    /// moved a day every calendar is read again from scratch and the window's new end gets its occurrences.</summary>
+    [CalDavTheory]
+    [MemberData(nameof(Servers))]
+    public async Task Sync_UnchangedRecurringEvent_IsExpandedAgainAsTheWindowMoves(string name)
+    {
+        await using var app = RtsAppFactory.With(new Dictionary<string, string?>(ConnectionsFixture.Settings) { [ConfigKeys.ConnectionsHorizon] = "7.00:00:00" });
+        var other = Other(name);
+        var url = await other.NewCalendarAsync("Work");
+        await other.PutAsync(url, "standup.ics", Simple("standup", "20260323T090000Z", "20260323T100000Z", "RRULE:FREQ=WEEKLY"));
+        var api = await app.CreateApiClientAsync();
+        var (sub, _) = await api.CreateAccountAsync();
+        var connection = await ConnectCalDavAsync(api, sub, servers[name], url);
+        var calendarId = CalendarId(connection);
+        const string Week = "2026-03-30T00:00:00Z", WeekEnd = "2026-03-31T00:00:00Z";
+        (await BusyAsync(api, calendarId, Week, WeekEnd)).ShouldBeEmpty("the first window ends on 27 March");
+
+        app.Clock.Advance(NodaTime.Duration.FromDays(4));
+        await SyncNowAsync(api, Id(connection));
+
+        await Eventually.HoldsAsync(() => BusyAsync(api, calendarId, Week, WeekEnd), b => b.SequenceEqual(["2026-03-30T09:00:00Z/2026-03-30T10:00:00Z"]),
+            "the window now reaches 30 March, and the unchanged event was expanded again");
     }
 
     [CalDavTheory]
