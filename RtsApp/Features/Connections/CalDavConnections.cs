@@ -147,10 +147,12 @@ public sealed class CalDavConnections(IHttpClientFactory httpClients, IDataProte
         db.Events.AddRange(added);
     }
 
-    /// <summary>Syncs every CalDAV calendar of <paramref name="connection"/> from its stored state (from scratch when
-    /// <paramref name="full"/>); the changes, or the first failure's reason.</summary>
+    /// <summary>Syncs every CalDAV calendar of <paramref name="connection"/> from its stored state; the changes, or the
+    /// first failure's reason. When <paramref name="full"/>, the server is first asked again which calendars there are
+    /// (discovery from the connection's URL): a calendar found that the connection does not have yet comes back as a new,
+    /// unsaved <see cref="Calendar"/> (created at <paramref name="now"/>), and every calendar is read from scratch.</summary>
     public async Task<(List<(Calendar Calendar, CalDavSyncResult Result, List<CalDavObjectEvents> Objects)>? Changes, int Skipped, string? Error)> FetchAsync(
-        CalendarConnection connection, IReadOnlyList<Calendar> calendars, DateTimeZone zone, Interval window, bool full, CancellationToken ct)
+        CalendarConnection connection, IReadOnlyList<Calendar> calendars, DateTimeZone zone, Interval window, bool full, Instant now, CancellationToken ct)
     {
         var client = Client(connection);
         var changes = new List<(Calendar, CalDavSyncResult, List<CalDavObjectEvents>)>();
@@ -159,7 +161,18 @@ public sealed class CalDavConnections(IHttpClientFactory httpClients, IDataProte
         limit.CancelAfter(options.Value.LeaseDuration - TimeSpan.FromMinutes(1));
         try
         {
-            foreach (var calendar in calendars)
+            var all = calendars.ToList();
+            if (full)
+            {
+                var discovery = await client.DiscoverAsync(new Uri(connection.Url), limit.Token);
+                if (!discovery.Succeeded) return (null, 0, discovery.Failure.Reason);
+                var known = calendars.Select(c => c.RemoteUrl).ToHashSet(StringComparer.Ordinal);
+                var added = discovery.Value.Calendars.Where(c => !known.Contains(c.Url.AbsoluteUri)).ToList();
+                for (var i = 0; i < added.Count; i++)
+                    all.Add(ConnectionsHandler.NewCalDavCalendar(connection, added[i],
+                        new CalDavCalendarState(added[i].SupportsSyncCollection, null, null, []), now + Duration.FromTicks(i)));
+            }
+            foreach (var calendar in all)
             {
                 if (Ref(calendar) is not { } reference) continue;
                 var previous = full ? null : CalDavCalendarState.Read(calendar.SyncState)?.ToSyncState();

@@ -114,7 +114,7 @@ public sealed partial class ConnectionSync(
         var started = clock.GetCurrentInstant();
         // Once a day every calendar is listed and read again from scratch (see ConnectionOptions.ReExpandAfter).
         var full = ConnectionOptions.MustReExpand(connection.ExpandedAt, started);
-        var (changes, skipped, error) = await calDav.FetchAsync(connection, calendars, zone, Window(started), full, stop);
+        var (changes, skipped, error) = await calDav.FetchAsync(connection, calendars, zone, Window(started), full, started, stop);
         var now = clock.GetCurrentInstant();
         var mine = db.CalendarConnections.Where(c => c.Id == connection.Id).HeldBy(owner);
         if (error is not null || changes is null)
@@ -138,6 +138,15 @@ public sealed partial class ConnectionSync(
             return;
         }
         var events = 0;
+        var stored = calendars.Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
+        var found = changes.Select(c => c.Calendar).Where(c => !stored.Contains(c.Id)).ToList();
+        if (found.Count > 0)
+        {
+            // Calendars added on the server since the connection was made (found by the daily full read).
+            db.Calendars.AddRange(found);
+            await db.SaveChangesAsync(stop);
+            LogCalendarsFound(connection.Id, found.Count);
+        }
         foreach (var (calendar, result, objects) in changes)
         {
             await CalDavConnections.ApplyAsync(db, connection.ApplicationId, calendar.Id, zone.Id, objects, result.Removed, result.FullResync, now, stop);
@@ -208,6 +217,9 @@ public sealed partial class ConnectionSync(
     }
 
     private static string Truncate(string s, int max) => s.Length <= max ? s : s[..max];
+
+    [LoggerMessage(LogLevel.Information, "Connection {ConnectionId}: {Count} calendars found on the server that it did not have yet")]
+    private partial void LogCalendarsFound(string connectionId, int count);
 
     [LoggerMessage(LogLevel.Information, "Connection {ConnectionId} synced: {Events} events, {Skipped} objects skipped")]
     private partial void LogSynced(string connectionId, int events, int skipped);

@@ -2,6 +2,7 @@ using FluentValidation;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using NodaTime;
+using RtsApp.Features.Connections.CalDav;
 using RtsApp.Features.Links;
 using RtsApp.Infrastructure;
 using RtsApp.Store;
@@ -114,14 +115,8 @@ public sealed class ConnectionsHandler(
         var connection = NewConnection(caller, account, spec, found.Sum(f => f.SkippedObjects), now);
         connection.Username = spec.Username;
         connection.PasswordProtected = calDav.Protect(spec.Password);
-        var calendars = found.Select((f, i) =>
-        {
-            // Created a tick apart: keeps the server's order in listings.
-            var calendar = NewCalendar(connection, CalDavConnections.CalendarName(f.Calendar), f.Calendar.ReadOnly, now + Duration.FromTicks(i));
-            calendar.RemoteUrl = f.Calendar.Url.AbsoluteUri;
-            calendar.SyncState = f.State.ToJson();
-            return calendar;
-        }).ToList();
+        // Created a tick apart: keeps the server's order in listings.
+        var calendars = found.Select((f, i) => NewCalDavCalendar(connection, f.Calendar, f.State, now + Duration.FromTicks(i))).ToList();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         db.CalendarConnections.Add(connection);
         db.Calendars.AddRange(calendars);
@@ -148,6 +143,15 @@ public sealed class ConnectionsHandler(
         NextSyncAt = now + Duration.FromTimeSpan(options.Value.SyncInterval),
         CreatedAt = now,
     };
+
+    /// <summary>A CalDAV calendar of a connection, as discovery found it, with its sync state.</summary>
+    internal static Calendar NewCalDavCalendar(CalendarConnection connection, CalDavCalendarRef found, CalDavCalendarState state, Instant createdAt)
+    {
+        var calendar = NewCalendar(connection, CalDavConnections.CalendarName(found), found.ReadOnly, createdAt);
+        calendar.RemoteUrl = found.Url.AbsoluteUri;
+        calendar.SyncState = state.ToJson();
+        return calendar;
+    }
 
     /// <summary>One of a connection's calendars, owned by the connection's account.</summary>
     private static Calendar NewCalendar(CalendarConnection connection, string name, bool readOnly, Instant createdAt) => new()

@@ -154,6 +154,33 @@ public sealed class CalDavConnectionTests(CalDavServers servers, ConnectionsFixt
             "the window now reaches 30 March, and the unchanged event was expanded again");
     }
 
+    /// <summary>A connection made from the calendar home (as a person gives their server's address) learns of a calendar
+    /// created on the server after it was made: the daily full read discovers it, adds it to the connection and reads it.</summary>
+    [CalDavTheory]
+    [MemberData(nameof(Servers))]
+    public async Task Sync_CalendarAddedOnTheServer_IsFoundByTheDailyFullRead(string name)
+    {
+        await using var app = RtsAppFactory.With(ConnectionsFixture.Settings);
+        var other = Other(name);
+        await other.NewCalendarAsync("Work");
+        var api = await app.CreateApiClientAsync();
+        var (sub, _) = await api.CreateAccountAsync();
+        var connection = await ConnectCalDavAsync(api, sub, servers[name], other.CalendarHome);
+        var later = $"Added later {Guid.NewGuid():N}";
+        connection["calendars"]!.AsArray().ShouldNotContain(c => c!["calendar_name"]!.GetValue<string>() == later);
+
+        var url = await other.NewCalendarAsync(later);
+        await other.PutAsync(url, "planning.ics", Simple("planning", "20260323T090000Z", "20260323T100000Z"));
+        app.Clock.Advance(NodaTime.Duration.FromDays(1));
+        await SyncNowAsync(api, Id(connection));
+
+        var found = await Eventually.HoldsAsync(async () => (await GetAsync(api, Id(connection)))["calendars"]!.AsArray(),
+            c => c.Any(x => x!["calendar_name"]!.GetValue<string>() == later), "the new calendar joined the connection");
+        var calendarId = found.Single(c => c!["calendar_name"]!.GetValue<string>() == later)!["calendar_id"]!.GetValue<string>();
+        (await BusyAsync(api, calendarId)).ShouldBe(["2026-03-23T09:00:00Z/2026-03-23T10:00:00Z"]);
+        (await GetAsync(api, Id(connection)))["status"]!.GetValue<string>().ShouldBe("active");
+    }
+
     [CalDavTheory]
     [MemberData(nameof(Servers))]
     public async Task Recurring_WithExceptions_BlocksExactlyItsInstances(string name)
