@@ -66,8 +66,6 @@ public class RtsAppFactory : WebApplicationFactory<Program>
         {
             [ConfigKeys.RateLimitPerSecond] = "0",
             [ConfigKeys.RateLimitPerMinute] = "0",
-            // Each test host would spend a few hundred milliseconds of CPU on it; AvailabilityWarmUpTests turns it on.
-            [ConfigKeys.AvailabilityWarmUp] = "false",
         };
         foreach (var (k, v) in overrides) settings[k] = v;
     }

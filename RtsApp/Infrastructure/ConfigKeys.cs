@@ -16,7 +16,6 @@ public static class ConfigKeys
     public const string RateLimitPerSecond = "Rts:RateLimit:PermitsPerSecond";
     public const string RateLimitPerMinute = "Rts:RateLimit:PermitsPerMinute";
     public const string BusyCacheIntervals = "Rts:Availability:BusyCacheIntervals";
-    public const string AvailabilityWarmUp = "Rts:Availability:WarmUp";
     public const string CallbackRetryDelays = "Rts:Callbacks:RetryDelays";
     public const string CallbackAllowPrivateNetworks = "Rts:Callbacks:AllowPrivateNetworks";
     public const string CallbackTimeout = "Rts:Callbacks:Timeout";

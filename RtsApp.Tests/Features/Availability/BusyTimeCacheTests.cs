@@ -4,7 +4,6 @@ using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
 using NodaTime.Text;
 using RtsApp.Features.Availability;
-using RtsApp.Infrastructure;
 using RtsApp.Store;
 using RtsApp.Tests.Infrastructure;
 
@@ -142,7 +141,7 @@ public sealed class BusyTimeCacheTests : IDisposable
     [Fact]
     public async Task CachedAnswers_EqualUncachedAnswers_OnRandomChangesAndWindows()
     {
-        await using var uncached = RtsAppFactory.SharingDatabaseWith(a, new Dictionary<string, string?> { [ConfigKeys.BusyCacheIntervals] = "0" });
+        await using var uncached = RtsAppFactory.SharingDatabaseWith(a, new Dictionary<string, string?> { ["Rts:Availability:BusyCacheIntervals"] = "0" });
         var (apiA, apiB, sub, calendar) = await SetUpAsync();
         var apiC = new ApiClient(uncached.CreateClient(), apiA.ClientId, apiA.Secret);
         var second = await apiA.CreateCalendarAsync(sub, "Other");

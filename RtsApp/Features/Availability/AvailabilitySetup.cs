@@ -9,9 +9,6 @@ public sealed class AvailabilityOptions
 
     /// <summary>How many busy intervals (16 bytes each) <see cref="BusyTimeCache"/> may hold in all; 0 turns it off.</summary>
     public int BusyCacheIntervals { get; set; } = 1_000_000;
-
-    /// <summary>Run <see cref="AvailabilityWarmUp"/> after the start.</summary>
-    public bool WarmUp { get; set; } = true;
 }
 
 public static class AvailabilitySetup
@@ -20,7 +17,6 @@ public static class AvailabilitySetup
     {
         services.AddRtsOptions<AvailabilityOptions>(AvailabilityOptions.Section, o => o.BusyCacheIntervals >= 0,
             ConfigKeys.BusyCacheIntervals, "must be a whole number of at least 0 (0: no cache)");
-        services.AddHostedService<AvailabilityWarmUp>();
         return services.AddSingleton<BusyTimeCache>();
     }
 }
