@@ -2,6 +2,7 @@ using RtsApp.Cli;
 using RtsApp.Components;
 using RtsApp.Features;
 using RtsApp.Features.Booking;
+using RtsApp.Features.Connections;
 using RtsApp.Features.Links;
 using RtsApp.Features.ManagedAvailability;
 using RtsApp.Infrastructure;
@@ -29,7 +30,7 @@ if (AppsCommand.IsCli(args))
     return await AppsCommand.RunAsync(app.Services, args, Console.Out, Console.Error);
 
 app.UseRtsForwardedHeaders();
-app.UseRtsSecurityHeaders(LinkUrls.PathPrefix);
+app.UseRtsSecurityHeaders(LinkUrls.PathPrefix, ConnectUrls.PagePrefix);
 if (!app.Environment.IsDevelopment())
     app.UseExceptionHandler("/error", createScopeForErrors: true);
 app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);

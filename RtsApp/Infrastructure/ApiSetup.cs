@@ -26,12 +26,15 @@ public static class ApiSetup
             .AddPolicy(ApiAuthorization.AnyCaller, p => p.AddAuthenticationSchemes(ApiAuthenticationHandler.SchemeName).RequireClaim(Caller.ApplicationClaim))
             .AddPolicy(ApiAuthorization.ApplicationOnly, p => p.AddAuthenticationSchemes(ApiAuthenticationHandler.SchemeName)
                 .RequireClaim(Caller.ApplicationClaim).RequireAssertion(c => !c.User.HasClaim(x => x.Type == Caller.AccountClaim)));
+        services.AddSingleton<ApplicationRateLimits>();
         services.AddRateLimiter(o =>
         {
             o.AddPolicy(RateLimitPolicy, http =>
             {
-                var limits = http.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<RateLimitOptions>>().Value;
-                return Partition(http, limits.PermitsPerSecond, limits.PermitsPerMinute);
+                // The application's own limiter, shared with the pages that act for it (the connect page).
+                var app = Caller.From(http.User)?.ApplicationId;
+                var limiter = app is null ? null : http.RequestServices.GetRequiredService<ApplicationRateLimits>().For(app);
+                return limiter is null ? RateLimitPartition.GetNoLimiter("") : RateLimitPartition.Get(app!, _ => limiter);
             });
             o.OnRejected = async (ctx, ct) =>
             {
@@ -43,14 +46,6 @@ public static class ApiSetup
             };
         });
         return services;
-    }
-
-    /// <summary>One partition per application: a per-second and a per-minute fixed window, either switched off by 0.</summary>
-    private static RateLimitPartition<string> Partition(HttpContext http, int perSecond, int perMinute)
-    {
-        var app = Caller.From(http.User)?.ApplicationId;
-        if (app is null || (perSecond <= 0 && perMinute <= 0)) return RateLimitPartition.GetNoLimiter("");
-        return RateLimitPartition.Get(app, _ => new ChainedWindows(perSecond, perMinute));
     }
 
     /// <summary>The /v1 route group every feature maps its API into: authenticated, rate-limited.</summary>
@@ -70,6 +65,33 @@ public static class ApiSetup
             branch.Use(ApiBody.ReadAsync);
         });
         return app;
+    }
+}
+
+/// <summary>SPEC §11's per-application request limits: one limiter per application (a per-second and a per-minute fixed
+/// window, either switched off by 0), used by the /v1 group's policy and by pages that act for an application.</summary>
+public sealed class ApplicationRateLimits(Microsoft.Extensions.Options.IOptions<RateLimitOptions> options) : IDisposable
+{
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, RateLimiter> limiters = new(StringComparer.Ordinal);
+
+    /// <summary>The application's limiter, or null when no limit is set.</summary>
+    public RateLimiter? For(string applicationId)
+    {
+        var (perSecond, perMinute) = (options.Value.PermitsPerSecond, options.Value.PermitsPerMinute);
+        return perSecond <= 0 && perMinute <= 0 ? null : limiters.GetOrAdd(applicationId, _ => new ChainedWindows(perSecond, perMinute));
+    }
+
+    /// <summary>Takes one permit of the application's; false when it has none left now.</summary>
+    public bool TryAcquire(string applicationId)
+    {
+        if (For(applicationId) is not { } limiter) return true;
+        using var lease = limiter.AttemptAcquire();
+        return lease.IsAcquired;
+    }
+
+    public void Dispose()
+    {
+        foreach (var limiter in limiters.Values) limiter.Dispose();
     }
 
     private sealed class ChainedWindows(int perSecond, int perMinute) : RateLimiter

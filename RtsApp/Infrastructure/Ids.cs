@@ -12,6 +12,7 @@ public static class Ids
     public const string ApplicationPrefix = "app_";
     public const string EventPrefix = "evt_";
     public const string ConnectionPrefix = "con_";
+    public const string ConnectLinkPrefix = "cnl_";
     public const string AccessTokenPrefix = "rts_at_";
     /// <summary>Longer presented tokens are not looked up: every token this service makes is shorter.</summary>
     public const int MaxTokenLength = 128;
@@ -25,6 +26,11 @@ public static class Ids
 
     /// <summary>The look-up hash of a high-entropy secret. Plain SHA-256 suffices: the secrets are random, not passwords.</summary>
     public static string Hash(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
+
+    /// <summary>The look-up hash of a token presented in a page's URL, or null when it cannot be one of this service's
+    /// (empty or longer than <see cref="MaxTokenLength"/>): such a token is not looked up.</summary>
+    public static string? TokenHash(string? token) =>
+        string.IsNullOrEmpty(token) || token.Length > MaxTokenLength ? null : Hash(token);
 
     /// <summary>Compares a presented secret with a stored hash in constant time.</summary>
     public static bool Matches(string secret, string? storedHash) =>

@@ -16,9 +16,9 @@ public static class SecurityHeaders
     public const string SchedulingPageReferrerPolicy = "no-referrer";
 
     /// <summary>First in the pipeline (after forwarded headers), so that responses written by any later middleware, error
-    /// and status-code pages included, carry the headers. Pages under <paramref name="secretPathPrefix"/> carry a secret
-    /// in their URL and get <see cref="SchedulingPageReferrerPolicy"/>.</summary>
-    public static WebApplication UseRtsSecurityHeaders(this WebApplication app, string secretPathPrefix)
+    /// and status-code pages included, carry the headers. Pages under <paramref name="secretPathPrefixes"/> (the
+    /// scheduling page, the connect page) carry a secret in their URL and get <see cref="SchedulingPageReferrerPolicy"/>.</summary>
+    public static WebApplication UseRtsSecurityHeaders(this WebApplication app, params string[] secretPathPrefixes)
     {
         app.Use((http, next) =>
         {
@@ -28,7 +28,7 @@ public static class SecurityHeaders
                 headers.ContentSecurityPolicy = ContentSecurityPolicy;
                 headers.XFrameOptions = "DENY";
                 headers.XContentTypeOptions = "nosniff";
-                headers["Referrer-Policy"] = http.Request.Path.StartsWithSegments(secretPathPrefix.TrimEnd('/'), StringComparison.OrdinalIgnoreCase)
+                headers["Referrer-Policy"] = secretPathPrefixes.Any(p => http.Request.Path.StartsWithSegments(p.TrimEnd('/'), StringComparison.OrdinalIgnoreCase))
                     ? SchedulingPageReferrerPolicy
                     : ReferrerPolicy;
                 return Task.CompletedTask;

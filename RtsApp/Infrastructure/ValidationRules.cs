@@ -27,6 +27,13 @@ public static class ValidationRules
         where TChild : class =>
         rule.SetValidator((IValidator<TChild?>)validator);
 
+    public const string WebUrlMessage = "must be an absolute http or https URL without control characters";
+
+    /// <summary>An absolute http(s) URL that <see cref="WebUrls.Normalize"/> stores (CR/LF refused, an IDN host made
+    /// punycode): where the service sends a person's browser.</summary>
+    public static IRuleBuilderOptions<T, string?> WebUrl<T>(this IRuleBuilder<T, string?> rule) =>
+        rule.Must(u => WebUrls.Normalize(u) is not null).WithMessage(WebUrlMessage);
+
     /// <summary>No control characters (CR, LF, NUL, …): ids and names end up in headers, logs and calendar files.</summary>
     public static IRuleBuilderOptions<T, string?> NoControlCharacters<T>(this IRuleBuilder<T, string?> rule) =>
         rule.Must(s => s is null || !s.Any(char.IsControl)).WithMessage("must not contain control characters");

@@ -277,6 +277,21 @@ public sealed class CalendarConnection : ILeased
     public Instant CreatedAt { get; set; }
 }
 
+/// <summary>SPEC §13 "Connect page": a link (<c>/connect/{token}</c>) where one account's person connects a calendar. The
+/// token is kept only as its look-up hash (<see cref="Infrastructure.Ids.Hash"/>); the page acts for
+/// <see cref="AccountId"/> alone until <see cref="ExpiresAt"/>.</summary>
+public sealed class ConnectLink
+{
+    public required string Id { get; set; }
+    public required string ApplicationId { get; set; }
+    public required string AccountId { get; set; }
+    public required string TokenHash { get; set; }
+    /// <summary>Where "Done" sends the person (with <c>?sub=</c>): an ASCII absolute http(s) URL, or null.</summary>
+    public string? RedirectUri { get; set; }
+    public Instant ExpiresAt { get; set; }
+    public Instant CreatedAt { get; set; }
+}
+
 /// <summary>SPEC §13 (c): one booked event to write into a CalDAV calendar, kept until the server accepted it (a durable
 /// outbox like callbacks', leased the same way). <see cref="IcsText"/> is fixed when the booking commits, so every
 /// attempt PUTs the same object with the same UID.</summary>

@@ -33,6 +33,7 @@ public sealed class RtsDbContext(DbContextOptions<RtsDbContext> options) : DbCon
     public DbSet<AvailablePeriodRow> AvailablePeriods => Set<AvailablePeriodRow>();
     public DbSet<CalendarConnection> CalendarConnections => Set<CalendarConnection>();
     public DbSet<CalDavWriteBack> CalDavWriteBacks => Set<CalDavWriteBack>();
+    public DbSet<ConnectLink> ConnectLinks => Set<ConnectLink>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -82,6 +83,14 @@ public sealed class RtsDbContext(DbContextOptions<RtsDbContext> options) : DbCon
             e.Property(x => x.Error).HasMaxLength(1024);
             e.Property(x => x.ETag).HasMaxLength(1024);
             e.Property(x => x.PasswordProtected).HasMaxLength(4096);
+            e.HasOne<Account>().WithMany().HasForeignKey(x => x.AccountId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<ConnectLink>(e =>
+        {
+            e.ToTable("connect_links");
+            e.HasKey(x => x.Id);
+            e.HasIndex(x => x.TokenHash).IsUnique();
+            e.Property(x => x.RedirectUri).HasMaxLength(2048);
             e.HasOne<Account>().WithMany().HasForeignKey(x => x.AccountId).OnDelete(DeleteBehavior.Cascade);
         });
         b.Entity<CalDavWriteBack>(e =>

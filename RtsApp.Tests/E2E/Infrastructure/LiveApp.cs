@@ -80,7 +80,7 @@ public sealed class LiveApp : IAsyncLifetime
     }
 }
 
-/// <summary>One app on a real Kestrel port on 127.0.0.1 (callbacks to private networks allowed, a short retry
+/// <summary>One app on a real Kestrel port on 127.0.0.1 (callbacks and calendar connections to private networks allowed, a short retry
 /// schedule, a known admin password).</summary>
 public sealed class LiveServer : IAsyncDisposable
 {
@@ -100,6 +100,7 @@ public sealed class LiveServer : IAsyncDisposable
         var factory = RtsAppFactory.With(new Dictionary<string, string?>
         {
             [ConfigKeys.CallbackAllowPrivateNetworks] = "true",
+            [ConfigKeys.ConnectionsAllowPrivateNetworks] = "true",
             [ConfigKeys.CallbackRetryDelays] = "00:00:01,00:00:01,00:00:02",
             [ConfigKeys.AdminPassword] = AdminPassword,
         });

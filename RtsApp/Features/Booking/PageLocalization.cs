@@ -7,8 +7,8 @@ using RtsApp.Store;
 
 namespace RtsApp.Features.Booking;
 
-/// <summary>Request localization for the scheduling page only (<c>/rts/…</c>): the link's <c>formatting.locale</c> when it
-/// sets one, else Accept-Language, else <see cref="PageCultures.Default"/>. The API and the dashboard are not localised.</summary>
+/// <summary>Request localization for the scheduling page (<c>/rts/…</c>) and the connect page (<c>/connect/…</c>) only: a
+/// scheduling link's <c>formatting.locale</c> when it sets one, else Accept-Language, else <see cref="PageCultures.Default"/>. The API and the dashboard are not localised.</summary>
 public static class PageLocalization
 {
     public static IServiceCollection AddRtsPageLocalization(this IServiceCollection services)
@@ -28,13 +28,19 @@ public static class PageLocalization
     }
 
     public static IApplicationBuilder UseRtsPageLocalization(this IApplicationBuilder app) =>
-        app.UseWhen(c => c.Request.Path.StartsWithSegments(LinkUrls.PagePrefix), b => b.UseRequestLocalization());
+        app.UseWhen(c => IsLocalized(c.Request.Path), b => b.UseRequestLocalization());
+
+    /// <summary>The pages a person outside the application reads, in their language: the scheduling page and the connect
+    /// page (<see cref="Connections.ConnectUrls"/>).</summary>
+    public static bool IsLocalized(PathString path) =>
+        path.StartsWithSegments(LinkUrls.PagePrefix) || path.StartsWithSegments(Connections.ConnectUrls.PagePrefix);
 
     /// <summary>The locale a link forces (<c>formatting.locale</c>), read from the store by the page's token.</summary>
     private sealed class LinkLocaleProvider : RequestCultureProvider
     {
         public override async Task<ProviderCultureResult?> DetermineProviderCultureResult(HttpContext httpContext)
         {
+            if (!httpContext.Request.Path.StartsWithSegments(LinkUrls.PagePrefix)) return null;
             var segments = httpContext.Request.Path.Value?.Split('/', StringSplitOptions.RemoveEmptyEntries);
             if (segments is not { Length: >= 2 }) return null;
             var factory = httpContext.RequestServices.GetRequiredService<IDbContextFactory<RtsDbContext>>();

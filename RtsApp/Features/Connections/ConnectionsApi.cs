@@ -12,6 +12,7 @@ public static class ConnectionsApi
     public static IEndpointRouteBuilder MapConnectionsApi(this IEndpointRouteBuilder api)
     {
         api.MapPost(Route, Create).Named("CreateCalendarConnection", "Connects an account's ICS feed or CalDAV server, checking it first");
+        api.MapPost(Route + "/connect_link", CreateConnectLink).Named("CreateConnectLink", "Makes a page where an account's person connects a calendar themselves");
         api.MapGet(Route, List).Named("ListCalendarConnections", "Lists calendar connections, optionally of one account");
         api.MapGet(Route + "/{connectionId}", Get).Named("GetCalendarConnection", "Reads one calendar connection and its sync status");
         api.MapPost(Route + "/{connectionId}/sync", SyncNow).Named("SyncCalendarConnection", "Syncs a calendar connection now");
@@ -26,6 +27,15 @@ public static class ConnectionsApi
             return invalid;
         if (!(await connections.CreateAsync(caller, spec, ct)).TryGet(out var view, out var error)) return error;
         return TypedResults.Ok(new ConnectionReply(view));
+    }
+
+    public static async Task<Results<Ok<ConnectLinkReply>, ApiError>> CreateConnectLink(
+        Json<ConnectLinkRequest> body, Caller caller, ConnectLinks links, PublicUrls urls, HttpRequest http, CancellationToken ct)
+    {
+        if (!body.TryParse(ConnectLinkValidator.For(caller.AccountId is not null), ConnectLinkValidator.ToSpec, out var spec, out var invalid))
+            return invalid;
+        if (!(await links.CreateAsync(caller, spec, urls.Base(http), ct)).TryGet(out var reply, out var error)) return error;
+        return TypedResults.Ok(reply);
     }
 
     public static async Task<Ok<ConnectionsReply>> List(

@@ -71,15 +71,30 @@ public sealed class ConnectionsHandler(
         new(r.Sub, Validated.Value(r.Provider, "provider"), Validated.Value(NormalizeUrl(r.Url), "url"),
             string.IsNullOrEmpty(r.Username) ? null : r.Username, string.IsNullOrEmpty(r.Password) ? null : r.Password);
 
+    /// <summary>A request as the API reads it (validated as the API validates it, then created by
+    /// <see cref="CreateAsync(Caller, ConnectionSpec, CancellationToken)"/>): the connect page's path into the same check.</summary>
+    public async Task<Outcome<ConnectionView>> CreateAsync(Caller caller, CreateConnectionRequest request, CancellationToken ct) =>
+        ApiError.Validate(CreateConnectionValidator.For(caller.AccountId is not null), request) is { } invalid
+            ? invalid
+            : await CreateAsync(caller, ToSpec(request), ct);
+
+    /// <summary>The account <paramref name="sub"/> (else the caller's own) when the caller may act for it; else the 404 at
+    /// <c>sub</c> that every connection call gives, whether the account is another application's or none at all.</summary>
+    public static async Task<Outcome<Account>> AccountAsync(RtsDbContext db, Caller caller, string? sub, CancellationToken ct)
+    {
+        sub ??= caller.AccountId;
+        var account = await db.Accounts.AsNoTracking().FirstOrDefaultAsync(a => a.Id == sub && a.ApplicationId == caller.ApplicationId, ct);
+        if (account is null || (caller.AccountId is not null && caller.AccountId != sub))
+            return ApiError.Field(404, "sub", ApiError.NotFound, "no such account");
+        return account;
+    }
+
     /// <summary>Checks the feed (download and read, <see cref="ConnectionOptions.CreateCheckLimit"/> at most) and stores
     /// the connection, its calendar and its events; a feed that cannot be used is a 422 at <c>url</c>.</summary>
     public async Task<Outcome<ConnectionView>> CreateAsync(Caller caller, ConnectionSpec spec, CancellationToken ct)
     {
-        var sub = spec.Sub ?? caller.AccountId;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var account = await db.Accounts.AsNoTracking().FirstOrDefaultAsync(a => a.Id == sub && a.ApplicationId == caller.ApplicationId, ct);
-        if (account is null || (caller.AccountId is not null && caller.AccountId != sub))
-            return ApiError.Field(404, "sub", ApiError.NotFound, "no such account");
+        if (!(await AccountAsync(db, caller, spec.Sub, ct)).TryGet(out var account, out var noAccount)) return noAccount;
 
         var now = clock.GetCurrentInstant();
         var zone = TzdbZones.Find(account.Tzid) ?? DateTimeZone.Utc;

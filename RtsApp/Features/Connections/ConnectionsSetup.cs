@@ -39,6 +39,7 @@ public static class ConnectionsSetup
         services.AddSingleton<IcsFeedClient>();
         services.AddSingleton<ConnectionSync>();
         services.AddSingleton<ConnectionsHandler>();
+        services.AddSingleton<ConnectLinks>();
         services.AddSingleton<BookingCheck>();
         services.AddHostedService<ConnectionSyncWorker>();
         services.AddHostedService<CalDavWriteBackWorker>();

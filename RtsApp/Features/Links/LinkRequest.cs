@@ -174,10 +174,10 @@ public sealed class LinkRequestValidator : AbstractValidator<LinkRequest>
             t.RuleFor(c => c.CalendarId).Required();
         });
         // RtsApp extension: both redirects are optional; without either the person lands on the confirmation page.
-        RuleFor(x => x.Oauth == null ? null : x.Oauth.RedirectUri).Must(IsWebUrl).When(x => !string.IsNullOrEmpty(x.Oauth?.RedirectUri))
-            .WithMessage(UrlMessage).OverridePropertyName("oauth.redirect_uri");
-        RuleFor(x => x.RedirectUrls == null ? null : x.RedirectUrls.CompletedUrl).Must(IsWebUrl).When(x => !string.IsNullOrEmpty(x.RedirectUrls?.CompletedUrl))
-            .WithMessage(UrlMessage).OverridePropertyName("redirect_urls.completed_url");
+        RuleFor(x => x.Oauth == null ? null : x.Oauth.RedirectUri).WebUrl().When(x => !string.IsNullOrEmpty(x.Oauth?.RedirectUri))
+            .OverridePropertyName("oauth.redirect_uri");
+        RuleFor(x => x.RedirectUrls == null ? null : x.RedirectUrls.CompletedUrl).WebUrl().When(x => !string.IsNullOrEmpty(x.RedirectUrls?.CompletedUrl))
+            .OverridePropertyName("redirect_urls.completed_url");
         foreach (var (get, name) in new (Func<LinkRequest, string?>, string)[]
                  {
                      (x => x.CallbackUrl, "callback_url"), (x => x.CallbackUrls?.CompletedUrl, "callback_urls.completed_url"),
@@ -199,8 +199,4 @@ public sealed class LinkRequestValidator : AbstractValidator<LinkRequest>
             .When(x => x.Formatting?.Locale is not null).WithMessage("must be a known culture name such as en, de-DE, fr or es")
             .OverridePropertyName("formatting.locale");
     }
-
-    private const string UrlMessage = "must be an absolute http or https URL without control characters";
-
-    private static bool IsWebUrl(string? url) => WebUrls.Normalize(url) is not null;
 }

@@ -22,8 +22,7 @@ public static class LinkStore
     /// <summary>The link whose URL ends in <paramref name="token"/>, or null.</summary>
     public static async Task<LoadedLink?> ByTokenAsync(RtsDbContext db, string? token, CancellationToken ct)
     {
-        if (string.IsNullOrEmpty(token) || token.Length > Ids.MaxTokenLength) return null;
-        var hash = Ids.Hash(token);
+        if (Ids.TokenHash(token) is not { } hash) return null;
         var link = await db.Links.AsNoTracking().FirstOrDefaultAsync(l => l.TokenHash == hash, ct);
         return link is null ? null : Load(link);
     }
