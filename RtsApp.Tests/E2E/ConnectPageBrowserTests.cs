@@ -71,7 +71,8 @@ public sealed class ConnectPageBrowserTests(LiveApp app) : IAsyncLifetime
         await ScreenshotAsync(page, $"connected-{width}");
 
         await connect.Done.ClickAsync();
-        await page.WaitForURLAsync(url => url.Contains("from=connect&sub=" + link.Sub, StringComparison.Ordinal));
+        // The address is what is asserted: wait for the navigation to commit, not for the client's page to finish loading.
+        await page.WaitForURLAsync(url => url.Contains("from=connect&sub=" + link.Sub, StringComparison.Ordinal), new() { WaitUntil = WaitUntilState.Commit });
     }
 
     [Fact]
@@ -88,7 +89,7 @@ public sealed class ConnectPageBrowserTests(LiveApp app) : IAsyncLifetime
         // No axe here: it runs as a script in the page (the same markup is checked with JavaScript on above).
         await connect.Done.ClickAsync();
 
-        await page.WaitForURLAsync(url => url.Contains("sub=" + link.Sub, StringComparison.Ordinal));
+        await page.WaitForURLAsync(url => url.Contains("sub=" + link.Sub, StringComparison.Ordinal), new() { WaitUntil = WaitUntilState.Commit });
     }
 
     [Fact]

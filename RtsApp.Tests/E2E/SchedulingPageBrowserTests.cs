@@ -188,7 +188,7 @@ public sealed class SchedulingPageBrowserTests(LiveApp app)
         await Expect(page.ChosenTime).ToContainTextAsync("18:00 – 18:30");
         await page.ConfirmAsync();
 
-        await page.Page.WaitForURLAsync(app.BaseUrl + "/?token=" + link.Token);
+        await page.Page.WaitForURLAsync(app.BaseUrl + "/?token=" + link.Token, new() { WaitUntil = WaitUntilState.Commit });
         (await SchedulingLinks.StatusAsync(link)).ShouldBe("completed");
         (await SchedulingLinks.EventsAsync(link)).Select(e => e!["start"]!.ToString()).ShouldBe([First]);
     }
