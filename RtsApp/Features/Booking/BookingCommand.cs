@@ -75,6 +75,7 @@ public sealed partial class BookingCommand(IDbContextFactory<RtsDbContext> dbFac
         foreach (var sub in first.Spec.InvolvedAccounts)
             await db.Accounts.Where(a => a.Id == sub && a.ApplicationId == first.Link.ApplicationId)
                 .ExecuteUpdateAsync(s => s.SetProperty(a => a.BookingVersion, a => a.BookingVersion + 1), ct);
+        await CalendarLocks.LockAsync(db, first.Spec.TargetCalendars.Select(t => t.CalendarId), ct);
 
         var now = clock.GetCurrentInstant();
         var link = await db.Links.AsNoTracking().SingleAsync(l => l.Id == first.Link.Id, ct);
