@@ -128,7 +128,7 @@ public sealed class SchedulingDayFirstBrowserTests(LiveApp app)
 
         await page.FillDetailsAsync(null, "ada@example.com");
         await page.ConfirmAsync();
-        await page.Page.WaitForURLAsync(app.BaseUrl + "/?token=" + link.Token);
+        await page.Page.WaitForURLAsync(app.BaseUrl + "/?token=" + link.Token, new() { WaitUntil = WaitUntilState.Commit });
         (await SchedulingLinks.StatusAsync(link)).ShouldBe("completed");
     }
 
@@ -196,7 +196,7 @@ public sealed class SchedulingDayFirstBrowserTests(LiveApp app)
         await page.FillDetailsAsync("No Script", "noscript@example.com");
         await page.ConfirmAsync();
 
-        await page.Page.WaitForURLAsync(app.BaseUrl + "/?token=" + link.Token);
+        await page.Page.WaitForURLAsync(app.BaseUrl + "/?token=" + link.Token, new() { WaitUntil = WaitUntilState.Commit });
         (await SchedulingLinks.StatusAsync(link)).ShouldBe("completed");
     }
 

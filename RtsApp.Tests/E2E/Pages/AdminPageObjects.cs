@@ -3,6 +3,14 @@ using RtsApp.Tests.E2E.Infrastructure;
 
 namespace RtsApp.Tests.E2E.Pages;
 
+/// <summary>How the page objects wait for the redirect after a form post: until the navigation commits. The address is
+/// what they check; what the page shows is asserted by the caller (and waited for there), and a load event can lag far
+/// behind on a busy machine (three tests each timed out once on it).</summary>
+internal static class Redirects
+{
+    public static readonly PageWaitForURLOptions Committed = new() { WaitUntil = WaitUntilState.Commit };
+}
+
 /// <summary>The dashboard's sign-in page (<c>/admin/sign-in</c>).</summary>
 public sealed class AdminSignInPage(IPage page)
 {
@@ -17,7 +25,7 @@ public sealed class AdminSignInPage(IPage page)
         page.Url.ShouldContain(Path);
         await page.FillAsync(Password, password);
         await page.ClickAsync(Submit);
-        await page.WaitForURLAsync(u => new Uri(u).AbsolutePath == "/admin");
+        await page.WaitForURLAsync(u => new Uri(u).AbsolutePath == "/admin", Redirects.Committed);
     }
 }
 
@@ -82,14 +90,14 @@ public sealed class AdminLinkDetailPage(IPage page)
     {
         await page.FillAsync(DisplayMessage, message);
         await page.ClickAsync(Disable);
-        await page.WaitForURLAsync("**?done=disabled");
+        await page.WaitForURLAsync("**?done=disabled", Redirects.Committed);
     }
 
     /// <summary>Re-sends the delivery shown in <paramref name="row"/> and waits for the page to confirm it.</summary>
     public async Task ResendAsync(ILocator row)
     {
         await row.Locator(Resend).ClickAsync();
-        await page.WaitForURLAsync("**?done=resent");
+        await page.WaitForURLAsync("**?done=resent", Redirects.Committed);
     }
 }
 
