@@ -18,4 +18,12 @@ public static class CalendarLocks
         await db.Database.ExecuteSqlInterpolatedAsync(
             $"SELECT \"Id\" FROM calendars WHERE \"Id\" = ANY({ids}) ORDER BY \"Id\" FOR UPDATE", ct);
     }
+
+    /// <summary>All calendars of one connection, in one statement (nothing is read on SQLite).</summary>
+    public static async Task LockConnectionAsync(RtsDbContext db, string connectionId, CancellationToken ct)
+    {
+        if (db.Database.IsSqlite()) return;
+        await db.Database.ExecuteSqlInterpolatedAsync(
+            $"SELECT \"Id\" FROM calendars WHERE \"ConnectionId\" = {connectionId} ORDER BY \"Id\" FOR UPDATE", ct);
+    }
 }

@@ -130,9 +130,13 @@ public sealed class AdminAccountsPage(IPage page)
 
     public Task OpenAsync() => page.GotoAsync(Path);
 
-    /// <summary>Opens an account's agenda and waits for <paramref name="eventId"/> to show.</summary>
+    /// <summary>Opens an account's agenda and waits for <paramref name="eventId"/> to show. The live app is shared by
+    /// every browser test, so the account may be on a later page of the list: "Next" is followed until it shows.</summary>
     public async Task OpenAccountAsync(string name, string eventId)
     {
+        var next = page.Locator("a[rel=next][href]");
+        while (await page.Locator(AccountLink(name)).CountAsync() == 0 && await next.CountAsync() > 0)
+            await page.GotoAsync(await next.GetAttributeAsync("href"));
         await page.ClickAsync(AccountLink(name));
         await page.Locator(Event(eventId)).WaitForAsync();
     }

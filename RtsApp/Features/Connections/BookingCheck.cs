@@ -142,7 +142,7 @@ public sealed partial class BookingCheck(
         try
         {
             await using var tx = await db.Database.BeginTransactionAsync(ct);
-            await CalendarLocks.LockAsync(db, await db.Calendars.Where(c => c.ConnectionId == connectionId).Select(c => c.Id).ToListAsync(ct), ct);
+            await CalendarLocks.LockConnectionAsync(db, connectionId, ct);
             await write();
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);

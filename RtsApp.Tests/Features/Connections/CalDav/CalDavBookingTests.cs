@@ -33,21 +33,7 @@ public sealed class CalDavBookingTests(CalDavServers servers, ConnectionsFixture
 
     /// <summary>An account with a connected (empty) CalDAV calendar and a local one, and a link on Monday 09:00–11:00Z
     /// that reads the CalDAV calendar and books into the local one.</summary>
-    private async Task<Arranged> ArrangeAsync(string name)
-    {
-        var other = new OtherClient(servers[name]);
-        owned.Add(other);
-        var url = await other.NewCalendarAsync("Work");
-        var api = await factory.CreateApiClientAsync();
-        var (sub, _) = await api.CreateAccountAsync();
-        var connection = await ConnectCalDavAsync(api, sub, servers[name], url);
-        var target = await api.CreateCalendarAsync(sub, "Local");
-        var reply = await api.PostOkAsync("/v1/real_time_scheduling",
-            ConnectionsApiTests.LinkBody(sub, target, [CalendarId(connection)]).ToJsonString());
-        var linkUrl = reply["url"]!.GetValue<string>();
-        return new Arranged(api, other, url, Id(connection), CalendarId(connection), target, linkUrl[(linkUrl.LastIndexOf('/') + 1)..],
-            reply["real_time_scheduling"]!["real_time_scheduling_id"]!.GetValue<string>());
-    }
+    private Task<Arranged> ArrangeAsync(string name) => ArrangeAsync(name, factory, writeBack: false);
 
     private BookingCommand Booking => factory.Services.GetRequiredService<BookingCommand>();
 
@@ -155,18 +141,21 @@ public sealed class CalDavBookingTests(CalDavServers servers, ConnectionsFixture
     }
 
     /// <summary>A link that reads a local calendar and books into the connected CalDAV calendar (SPEC §13 (c)).</summary>
-    private async Task<Arranged> ArrangeWriteBackAsync(string name, RtsAppFactory? app = null)
+    private Task<Arranged> ArrangeWriteBackAsync(string name, RtsAppFactory? app = null) => ArrangeAsync(name, app ?? factory, writeBack: true);
+
+    /// <summary>An account with a new CalDAV calendar connected and a local one; the link reads one and books into the
+    /// other: into the CalDAV one when <paramref name="writeBack"/>, else into the local one.</summary>
+    private async Task<Arranged> ArrangeAsync(string name, RtsAppFactory app, bool writeBack)
     {
-        var factory = app ?? this.factory;
         var other = new OtherClient(servers[name]);
         owned.Add(other);
         var url = await other.NewCalendarAsync("Work");
-        var api = await factory.CreateApiClientAsync();
+        var api = await app.CreateApiClientAsync();
         var (sub, _) = await api.CreateAccountAsync();
         var connection = await ConnectCalDavAsync(api, sub, servers[name], url);
         var local = await api.CreateCalendarAsync(sub, "Local");
-        var reply = await api.PostOkAsync("/v1/real_time_scheduling",
-            ConnectionsApiTests.LinkBody(sub, CalendarId(connection), [local]).ToJsonString());
+        var (target, read) = writeBack ? (CalendarId(connection), local) : (local, CalendarId(connection));
+        var reply = await api.PostOkAsync("/v1/real_time_scheduling", ConnectionsApiTests.LinkBody(sub, target, [read]).ToJsonString());
         var linkUrl = reply["url"]!.GetValue<string>();
         return new Arranged(api, other, url, Id(connection), CalendarId(connection), local, linkUrl[(linkUrl.LastIndexOf('/') + 1)..],
             reply["real_time_scheduling"]!["real_time_scheduling_id"]!.GetValue<string>());
