@@ -136,7 +136,7 @@ public sealed class AdminAccountsPage(IPage page)
     {
         var next = page.Locator("a[rel=next][href]");
         while (await page.Locator(AccountLink(name)).CountAsync() == 0 && await next.CountAsync() > 0)
-            await page.GotoAsync(await next.GetAttributeAsync("href"));
+            await page.GotoAsync(await next.GetAttributeAsync("href") ?? Path);
         await page.ClickAsync(AccountLink(name));
         await page.Locator(Event(eventId)).WaitForAsync();
     }
