@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 using RtsApp.Tests.E2E.Infrastructure;
@@ -71,8 +72,7 @@ public sealed class ConnectPageBrowserTests(LiveApp app) : IAsyncLifetime
         await ScreenshotAsync(page, $"connected-{width}");
 
         await connect.Done.ClickAsync();
-        // The address is what is asserted: wait for the navigation to commit, not for the client's page to finish loading.
-        await page.WaitForURLAsync(url => url.Contains("from=connect&sub=" + link.Sub, StringComparison.Ordinal), new() { WaitUntil = WaitUntilState.Commit });
+        await Expect(page).ToHaveURLAsync(new Regex(Regex.Escape("from=connect&sub=" + link.Sub)));
     }
 
     [Fact]
@@ -89,7 +89,7 @@ public sealed class ConnectPageBrowserTests(LiveApp app) : IAsyncLifetime
         // No axe here: it runs as a script in the page (the same markup is checked with JavaScript on above).
         await connect.Done.ClickAsync();
 
-        await page.WaitForURLAsync(url => url.Contains("sub=" + link.Sub, StringComparison.Ordinal), new() { WaitUntil = WaitUntilState.Commit });
+        await Expect(page).ToHaveURLAsync(new Regex(Regex.Escape("sub=" + link.Sub)));
     }
 
     [Fact]

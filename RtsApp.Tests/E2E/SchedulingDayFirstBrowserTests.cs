@@ -93,12 +93,11 @@ public sealed class SchedulingDayFirstBrowserTests(LiveApp app)
         {
             foreach (var date in await page.DayDatesAsync())
             {
-                await page.DayLink(date).ClickAsync();
-                await Expect(page.SelectedDay).ToHaveAttributeAsync("data-day", date);
+                await page.ShowDayAsync(date);
                 seen.AddRange(await page.TimeStartsAsync());
             }
             if (await page.NextMonth.CountAsync() == 0) break;
-            await page.NextMonth.ClickAsync();
+            await page.ShowNextMonthAsync();
         }
 
         expected.Count.ShouldBe(30 * 48);
@@ -128,7 +127,7 @@ public sealed class SchedulingDayFirstBrowserTests(LiveApp app)
 
         await page.FillDetailsAsync(null, "ada@example.com");
         await page.ConfirmAsync();
-        await page.Page.WaitForURLAsync(app.BaseUrl + "/?token=" + link.Token, new() { WaitUntil = WaitUntilState.Commit });
+        await Expect(page.Page).ToHaveURLAsync(app.BaseUrl + "/?token=" + link.Token);
         (await SchedulingLinks.StatusAsync(link)).ShouldBe("completed");
     }
 
@@ -160,7 +159,7 @@ public sealed class SchedulingDayFirstBrowserTests(LiveApp app)
         await page.ZoneSearch.FillAsync("tokyo");
         await page.ZoneSearch.PressAsync("Enter");
 
-        await page.Page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("tz=Asia%2FTokyo"));
+        await Microsoft.Playwright.Assertions.Expect(page.Page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("tz=Asia%2FTokyo"));
         await Expect(page.Time("2026-03-23T09:00:00Z")).ToContainTextAsync("18:00");
         await AssertAccessibleAsync(page.Page);
         await LiveApp.ScreenshotAsync(page.Page, "dayfirst-tokyo-375");
@@ -196,7 +195,7 @@ public sealed class SchedulingDayFirstBrowserTests(LiveApp app)
         await page.FillDetailsAsync("No Script", "noscript@example.com");
         await page.ConfirmAsync();
 
-        await page.Page.WaitForURLAsync(app.BaseUrl + "/?token=" + link.Token, new() { WaitUntil = WaitUntilState.Commit });
+        await Expect(page.Page).ToHaveURLAsync(app.BaseUrl + "/?token=" + link.Token);
         (await SchedulingLinks.StatusAsync(link)).ShouldBe("completed");
     }
 
@@ -213,7 +212,7 @@ public sealed class SchedulingDayFirstBrowserTests(LiveApp app)
         });
         var page = new SchedulingPageObject(await context.NewPageAsync());
         await page.OpenAsync(link.Path);
-        await page.Page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("tz=Europe%2FBerlin"));
+        await Microsoft.Playwright.Assertions.Expect(page.Page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("tz=Europe%2FBerlin"));
         await Expect(page.Page.Locator("#times-heading")).ToHaveTextAsync("Wählen Sie einen Termin");
         await AssertAccessibleAsync(page.Page);
         await LiveApp.ScreenshotAsync(page.Page, "dayfirst-german-375");

@@ -42,7 +42,7 @@ public sealed class SchedulingPageBrowserTests(LiveApp app)
             """);
 
         await page.GotoAsync(link.Path);
-        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("tz=America%2FNew_York"));
+        await Microsoft.Playwright.Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("tz=America%2FNew_York"));
         await Expect(page.Locator("h1")).ToHaveTextAsync(SchedulingLinks.Summary);
         await page.Locator(SchedulingPageObject.Slot).First.ClickAsync();
         await page.Locator(SchedulingPageObject.ConfirmButton).ClickAsync();
@@ -95,7 +95,7 @@ public sealed class SchedulingPageBrowserTests(LiveApp app)
         await page.ConfirmAsync();
 
         // Committed is enough: the title assertion below waits for the page itself (a load event can lag under load).
-        await page.Page.WaitForURLAsync(app.BaseUrl + "/?token=" + link.Token, new() { WaitUntil = WaitUntilState.Commit });
+        await Expect(page.Page).ToHaveURLAsync(app.BaseUrl + "/?token=" + link.Token);
         await Expect(page.Title).ToHaveTextAsync("RtsApp");
         (await SchedulingLinks.StatusAsync(link)).ShouldBe("completed");
     }
@@ -131,7 +131,7 @@ public sealed class SchedulingPageBrowserTests(LiveApp app)
 
         await page.SwitchZoneAsync("America/New_York");
 
-        await page.Page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("tz=America%2FNew_York"));
+        await Microsoft.Playwright.Assertions.Expect(page.Page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("tz=America%2FNew_York"));
         await Expect(first).ToContainTextAsync("05:00");
         (await page.TimeStartsAsync()).ShouldBe(starts);
         await LiveApp.ScreenshotAsync(page.Page, "scheduling-zone-1280");
@@ -144,7 +144,7 @@ public sealed class SchedulingPageBrowserTests(LiveApp app)
         var page = new SchedulingPageObject(await app.NewPageAsync(timeZone: "America/New_York"));
         await page.OpenAsync(link.Path);
 
-        await page.Page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("tz=America%2FNew_York"));
+        await Microsoft.Playwright.Assertions.Expect(page.Page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("tz=America%2FNew_York"));
         await Expect(page.Time(First)).ToContainTextAsync("05:00");
         await Expect(page.ZoneSelect).ToHaveValueAsync("America/New_York");
     }
@@ -188,7 +188,7 @@ public sealed class SchedulingPageBrowserTests(LiveApp app)
         await Expect(page.ChosenTime).ToContainTextAsync("18:00 – 18:30");
         await page.ConfirmAsync();
 
-        await page.Page.WaitForURLAsync(app.BaseUrl + "/?token=" + link.Token, new() { WaitUntil = WaitUntilState.Commit });
+        await Expect(page.Page).ToHaveURLAsync(app.BaseUrl + "/?token=" + link.Token);
         (await SchedulingLinks.StatusAsync(link)).ShouldBe("completed");
         (await SchedulingLinks.EventsAsync(link)).Select(e => e!["start"]!.ToString()).ShouldBe([First]);
     }

@@ -3,12 +3,14 @@ using RtsApp.Tests.E2E.Infrastructure;
 
 namespace RtsApp.Tests.E2E.Pages;
 
-/// <summary>How the page objects wait for the redirect after a form post: until the navigation commits. The address is
-/// what they check; what the page shows is asserted by the caller (and waited for there), and a load event can lag far
-/// behind on a busy machine (three tests each timed out once on it).</summary>
+/// <summary>How the page objects wait for the redirect after a form post: a web-first assertion on the address, which
+/// Playwright polls. <c>WaitForURLAsync</c> is not used anywhere in the browser tests: when the address already matches it waits for the load event
+/// whatever <c>WaitUntil</c> says (microsoft/playwright-dotnet#3365), and a load event can lag far behind on a busy
+/// machine. What the page shows is asserted by the caller, and waited for there.</summary>
 internal static class Redirects
 {
-    public static readonly PageWaitForURLOptions Committed = new() { WaitUntil = WaitUntilState.Commit };
+    public static Task ReachedAsync(IPage page, string pattern) =>
+        Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex(pattern));
 }
 
 /// <summary>The dashboard's sign-in page (<c>/admin/sign-in</c>).</summary>
@@ -25,7 +27,7 @@ public sealed class AdminSignInPage(IPage page)
         page.Url.ShouldContain(Path);
         await page.FillAsync(Password, password);
         await page.ClickAsync(Submit);
-        await page.WaitForURLAsync(u => new Uri(u).AbsolutePath == "/admin", Redirects.Committed);
+        await Redirects.ReachedAsync(page, @"^[a-z]+://[^/]+/admin(\?.*)?$");
     }
 }
 
@@ -59,7 +61,7 @@ public sealed class AdminLinksPage(IPage page)
     public async Task<AdminLinkDetailPage> OpenLinkAsync(string id)
     {
         await page.ClickAsync($"{LinkRow(id)} a");
-        await page.WaitForURLAsync($"**/admin/links/{id}");
+        await Redirects.ReachedAsync(page, "/admin/links/" + System.Text.RegularExpressions.Regex.Escape(id) + "$");
         return new AdminLinkDetailPage(page);
     }
 }
@@ -90,14 +92,14 @@ public sealed class AdminLinkDetailPage(IPage page)
     {
         await page.FillAsync(DisplayMessage, message);
         await page.ClickAsync(Disable);
-        await page.WaitForURLAsync("**?done=disabled", Redirects.Committed);
+        await Redirects.ReachedAsync(page, @"[?&]done=disabled$");
     }
 
     /// <summary>Re-sends the delivery shown in <paramref name="row"/> and waits for the page to confirm it.</summary>
     public async Task ResendAsync(ILocator row)
     {
         await row.Locator(Resend).ClickAsync();
-        await page.WaitForURLAsync("**?done=resent", Redirects.Committed);
+        await Redirects.ReachedAsync(page, @"[?&]done=resent$");
     }
 }
 

@@ -29,6 +29,8 @@ public sealed class SchedulingPageObject(IPage page)
     public const string ZoneSelectSelector = "select[name=tz]";
     public const string ShowTimes = "form[data-zone-switch] button[type=submit]";
     public const string IcsLinkSelector = "a[href$='/event.ics']";
+    /// <summary>The page's last element: once it is in the new page, the whole page has been parsed.</summary>
+    public const string PageEnd = ".scheduling-shell > footer";
     public const string NextMonthSelector = "a[data-month-nav=next]";
     public const string MonthLabelSelector = "#month-label";
     public const string SelectedDaySelector = "a[data-day][aria-current=date]";
@@ -90,16 +92,35 @@ public sealed class SchedulingPageObject(IPage page)
         else
         {
             await ZoneSelect.SelectOptionAsync(tzid);
-            await Page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("tz=" + System.Text.RegularExpressions.Regex.Escape(Uri.EscapeDataString(tzid))));
+            await Microsoft.Playwright.Assertions.Expect(Page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("tz=" + System.Text.RegularExpressions.Regex.Escape(Uri.EscapeDataString(tzid))));
         }
     }
 
     /// <summary>Shows the times of <paramref name="date"/> (YYYY-MM-DD), moving through the months to reach it.</summary>
     public async Task PickDayAsync(string date)
     {
-        while (await DayLink(date).CountAsync() == 0) await NextMonth.ClickAsync();
+        while (await DayLink(date).CountAsync() == 0) await ShowNextMonthAsync();
+        await ShowDayAsync(date);
+    }
+
+    /// <summary>Follows the day link of <paramref name="date"/> in the month shown and waits until the new page is
+    /// parsed (a day already chosen is left as it is: following it again would only race its own reload).</summary>
+    public async Task ShowDayAsync(string date)
+    {
+        if (await SelectedDay.CountAsync() > 0 && await SelectedDay.GetAttributeAsync("data-day") == date) return;
         await DayLink(date).ClickAsync();
         await Microsoft.Playwright.Assertions.Expect(SelectedDay).ToHaveAttributeAsync("data-day", date);
+        await Microsoft.Playwright.Assertions.Expect(Page.Locator(PageEnd)).ToBeAttachedAsync();
+    }
+
+    /// <summary>Follows "next month" and waits until the next month's page is parsed. Clicking a link does not wait for
+    /// the navigation, so reading the days right after the click could still read the old month.</summary>
+    public async Task ShowNextMonthAsync()
+    {
+        var shown = await MonthLabel.TextContentAsync() ?? "";
+        await NextMonth.ClickAsync();
+        await Microsoft.Playwright.Assertions.Expect(MonthLabel).Not.ToHaveTextAsync(shown);
+        await Microsoft.Playwright.Assertions.Expect(Page.Locator(PageEnd)).ToBeAttachedAsync();
     }
 
     /// <summary>The <c>data-day</c> of every day with times in the month shown.</summary>
