@@ -4,8 +4,10 @@
 # state p50/p90/p99 from the server's own log) and by wrk (throughput, 2 threads, 8 connections, 10 s), then the
 # scheduling page of a link over the same question (p50/p90/p99 of GETs after as many unmeasured ones).
 #
-#   benchmarks/http/availability.sh [REQUESTS_PER_BATCH] [EVENTS_PER_MEMBER]
+#   benchmarks/http/availability.sh [REQUESTS_PER_BATCH] [EVENTS_PER_MEMBER] [COLD_STARTS]
 #
+# COLD_STARTS (default 1): how many times the server is started afresh and measured (cold curve, warm-up, steady state);
+# with more than one, the medians over the starts are printed last. RTS_BENCH_COLD_ONLY=1 skips wrk and the page.
 # RTS_APP: the app to run, an RtsApp.dll (run with dotnet) or a published executable; by default a Release build of
 # RtsApp. Runtime settings come from the environment (e.g. DOTNET_TieredPGO=0, DOTNET_TC_QuickJitForLoops=0).
 # Bounded: each step has a timeout; the server is stopped at exit.
@@ -13,6 +15,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 requests=${1:-200}
 per_member=${2:-300}
+cold_runs=${3:-1}
 if ! command -v wrk >/dev/null; then
   if [ "$(id -u)" = 0 ]; then apt-get install -y -qq wrk >/dev/null; else sudo -n apt-get install -y -qq wrk >/dev/null; fi
 fi
@@ -44,9 +47,14 @@ timeout 900 python3 "$root/benchmarks/http/availability.py" seed "http://127.0.0
 stop
 sleep 1
 echo "events=$((10 * per_member)) app=$RTS_APP $(env | grep -E '^DOTNET_' | tr '\n' ' ')"
-start
-timeout 600 python3 "$root/benchmarks/http/availability.py" measure "http://127.0.0.1:$port" "$secret" "$tmp/query.json" \
-  "$tmp/server.log" "$started" "$requests"
+for run in $(seq "$cold_runs"); do
+  if [ "$run" -gt 1 ]; then stop; sleep 1; echo "--- cold start $run of $cold_runs"; fi
+  start
+  timeout 600 python3 "$root/benchmarks/http/availability.py" measure "http://127.0.0.1:$port" "$secret" "$tmp/query.json" \
+    "$tmp/server.log" "$started" "$requests" | tee -a "$tmp/measure.log"
+done
+if [ "$cold_runs" -gt 1 ]; then python3 "$root/benchmarks/http/availability.py" summary "$tmp/measure.log"; fi
+[ "${RTS_BENCH_COLD_ONLY:-0}" = 1 ] && exit 0
 
 # Throughput: the same query from 8 connections (wrk -t2 -c8 -d10s; the client shares the 2 cores with the server).
 python3 - "$secret" "$tmp/query.json" >"$tmp/post.lua" <<'PY'
