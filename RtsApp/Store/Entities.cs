@@ -49,6 +49,9 @@ public sealed class Calendar
     public string? RemoteUrl { get; set; }
     /// <summary>A CalDAV calendar's sync state between runs (JSON: sync-collection offered, token, ctag, ETag per href).</summary>
     public string? SyncState { get; set; }
+    /// <summary>A CalDAV calendar its server no longer has (the collection answers 404 or 410): its synced events are gone
+    /// and the API reports <c>calendar_deleted: true</c>. Its syncs go on, so a calendar made again at that URL comes back.</summary>
+    public bool Deleted { get; set; }
     /// <summary>Counts the changes to this calendar's events. Kept by database triggers on <c>events</c> (migration
     /// BusyVersions) in the same transaction as the change, whoever makes it; never written by the application. Busy time
     /// cached under one value is current for as long as the calendar still has it (<see cref="Features.Availability.BusyTimeCache"/>).</summary>

@@ -84,6 +84,6 @@ public static class CalendarsApi
     /// <summary>A local calendar is this service's (<see cref="ProviderName"/>, the account's profile); a connected one
     /// shows its connection as the profile and its provider (SPEC §13).</summary>
     private static CalendarView View(Calendar c, Account a, CalendarConnection? connection) => connection is null
-        ? new(c.Id, a.Id, c.Name, c.ReadOnly, false, c.IsPrimary, "pro_" + a.Id[Ids.AccountPrefix.Length..], a.Email ?? a.Name, ProviderName)
-        : new(c.Id, a.Id, c.Name, c.ReadOnly, false, c.IsPrimary, connection.Id, Connections.ConnectionsHandler.ProfileName(connection.Url), connection.Provider);
+        ? new(c.Id, a.Id, c.Name, c.ReadOnly, c.Deleted, c.IsPrimary, "pro_" + a.Id[Ids.AccountPrefix.Length..], a.Email ?? a.Name, ProviderName)
+        : new(c.Id, a.Id, c.Name, c.ReadOnly, c.Deleted, c.IsPrimary, connection.Id, Connections.ConnectionsHandler.ProfileName(connection.Url), connection.Provider);
 }

@@ -63,7 +63,7 @@ public sealed partial class BookingCheck(
             .GroupBy(m => m.Sub).ToDictionary(g => g.Key, g => g.SelectMany(m => m.CalendarIds).ToHashSet(StringComparer.Ordinal));
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var rows = await db.Calendars.AsNoTracking()
-            .Where(c => c.ApplicationId == applicationId && subs.Contains(c.AccountId) && c.ConnectionId != null)
+            .Where(c => c.ApplicationId == applicationId && subs.Contains(c.AccountId) && c.ConnectionId != null && !c.Deleted)
             .Join(db.CalendarConnections.AsNoTracking(), c => c.ConnectionId, k => k.Id, (c, k) => new { Calendar = c, Connection = k })
             .ToListAsync(ct);
         // A member whose calendar_ids are given is busy in those only; otherwise in all of their calendars.

@@ -177,6 +177,12 @@ public sealed class CalDavConnections(IHttpClientFactory httpClients, IDataProte
                 if (Ref(calendar) is not { } reference) continue;
                 var previous = full ? null : CalDavCalendarState.Read(calendar.SyncState)?.ToSyncState();
                 var sync = await client.SyncAsync(reference, previous, limit.Token);
+                if (!sync.Succeeded && sync.Failure.Kind == CalDavFailureKind.Gone)
+                {
+                    // Deleted on the server: its events go, the connection stays healthy (a calendar just found is skipped).
+                    if (calendars.Contains(calendar)) changes.Add((calendar, CalDavSyncResult.Gone, []));
+                    continue;
+                }
                 if (!sync.Succeeded) return (null, 0, sync.Failure.Reason);
                 var (objects, objectsSkipped) = Expand(sync.Value.Changed, zone, window);
                 skipped += objectsSkipped;

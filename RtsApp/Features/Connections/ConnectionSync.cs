@@ -152,7 +152,10 @@ public sealed partial class ConnectionSync(
         {
             await CalDavConnections.ApplyAsync(db, connection.ApplicationId, calendar.Id, zone.Id, objects, result.Removed, result.FullResync, now, stop);
             var state = CalDavCalendarState.From(CalDavConnections.Ref(calendar)!, result.State).ToJson();
-            await db.Calendars.Where(c => c.Id == calendar.Id).ExecuteUpdateAsync(s => s.SetProperty(c => c.SyncState, state), stop);
+            var deleted = result.IsGone;
+            await db.Calendars.Where(c => c.Id == calendar.Id)
+                .ExecuteUpdateAsync(s => s.SetProperty(c => c.SyncState, state).SetProperty(c => c.Deleted, deleted), stop);
+            if (deleted && !calendar.Deleted) LogCalendarGone(connection.Id, calendar.Id);
             events += objects.Sum(o => o.Occurrences.Count);
         }
         await db.SaveChangesAsync(stop);
@@ -221,6 +224,9 @@ public sealed partial class ConnectionSync(
 
     [LoggerMessage(LogLevel.Information, "Connection {ConnectionId}: {Count} calendars found on the server that it did not have yet")]
     private partial void LogCalendarsFound(string connectionId, int count);
+
+    [LoggerMessage(LogLevel.Information, "Connection {ConnectionId}: calendar {CalendarId} no longer exists on the server; its synced events are removed")]
+    private partial void LogCalendarGone(string connectionId, string calendarId);
 
     [LoggerMessage(LogLevel.Information, "Connection {ConnectionId} synced: {Events} events, {Skipped} objects skipped")]
     private partial void LogSynced(string connectionId, int events, int skipped);

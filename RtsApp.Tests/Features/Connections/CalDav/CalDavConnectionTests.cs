@@ -181,6 +181,57 @@ public sealed class CalDavConnectionTests(CalDavServers servers, ConnectionsFixt
         (await GetAsync(api, Id(connection)))["status"]!.GetValue<string>().ShouldBe("active");
     }
 
+    /// <summary>A calendar deleted on the server (by another client) leaves the connection healthy: its synced busy time
+    /// goes, the API says <c>calendar_deleted</c>, the connection's other calendar keeps syncing in the same run; a
+    /// calendar made again at that URL comes back with its new events.</summary>
+    [CalDavTheory]
+    [MemberData(nameof(Servers))]
+    public async Task Sync_CalendarDeletedOnTheServer_IsMarkedDeleted_TheOthersKeepSyncing(string name)
+    {
+        await using var app = RtsAppFactory.With(ConnectionsFixture.Settings);
+        var other = Other(name);
+        var work = await other.NewCalendarAsync("Work");
+        var home = await other.NewCalendarAsync("Home");
+        await other.PutAsync(work, "standup.ics", Simple("standup", "20260323T080000Z", "20260323T083000Z"));
+        await other.PutAsync(home, "dentist.ics", Simple("dentist", "20260323T090000Z", "20260323T100000Z"));
+        var api = await app.CreateApiClientAsync();
+        var (sub, _) = await api.CreateAccountAsync();
+        var connection = await ConnectCalDavAsync(api, sub, servers[name], other.CalendarHome);
+        async Task<string> IdOfAsync(Uri url)
+        {
+            await using var db = app.Db();
+            return await db.Calendars.Where(c => c.ConnectionId == Id(connection) && c.RemoteUrl == url.AbsoluteUri).Select(c => c.Id).SingleAsync();
+        }
+        var (workId, homeId) = (await IdOfAsync(work), await IdOfAsync(home));
+        (await BusyAsync(api, homeId)).ShouldBe(["2026-03-23T09:00:00Z/2026-03-23T10:00:00Z"]);
+
+        await other.DeleteAsync(home);
+        await other.PutAsync(work, "review.ics", Simple("review", "20260323T110000Z", "20260323T120000Z"));
+        await SyncNowAsync(api, Id(connection));
+
+        await Eventually.HoldsAsync(() => BusyAsync(api, workId), b => b.Length == 2, "the other calendar synced in the same run");
+        (await BusyAsync(api, homeId)).ShouldBeEmpty();
+        (await DeletedAsync(api, workId, homeId)).ShouldBe([false, true]);
+        var stored = await GetAsync(api, Id(connection));
+        stored["status"]!.GetValue<string>().ShouldBe("active");
+        stored["error"].ShouldBeNull();
+
+        await other.NewCalendarAsync("Home again", at: home);
+        await other.PutAsync(home, "gym.ics", Simple("gym", "20260323T140000Z", "20260323T150000Z"));
+        await SyncNowAsync(api, Id(connection));
+
+        await Eventually.HoldsAsync(() => BusyAsync(api, homeId), b => b.SequenceEqual(["2026-03-23T14:00:00Z/2026-03-23T15:00:00Z"]), "the calendar made again is read");
+        (await DeletedAsync(api, workId, homeId)).ShouldBe([false, false]);
+    }
+
+    /// <summary><c>calendar_deleted</c> of each of <paramref name="calendarIds"/>, in that order, from <c>GET /v1/calendars</c>.</summary>
+    private static async Task<bool[]> DeletedAsync(ApiClient api, params string[] calendarIds)
+    {
+        var listed = (await api.GetOkAsync("/v1/calendars"))["calendars"]!.AsArray()
+            .ToDictionary(c => c!["calendar_id"]!.GetValue<string>(), c => c!["calendar_deleted"]!.GetValue<bool>());
+        return calendarIds.Select(id => listed[id]).ToArray();
+    }
+
     [CalDavTheory]
     [MemberData(nameof(Servers))]
     public async Task Recurring_WithExceptions_BlocksExactlyItsInstances(string name)

@@ -26,10 +26,10 @@ internal sealed class OtherClient : IDisposable
     /// <summary>Where this server keeps the test user's calendars.</summary>
     public Uri CalendarHome => server.Name == CalDavServers.Radicale ? new Uri(server.Url, $"{server.User}/") : new Uri(server.Url, "user/calendars/");
 
-    /// <summary>MKCALENDAR of a new VEVENT calendar with a unique name.</summary>
-    public async Task<Uri> NewCalendarAsync(string displayName)
+    /// <summary>MKCALENDAR of a new VEVENT calendar with a unique name (or at <c>at</c>, to make one again where another was).</summary>
+    public async Task<Uri> NewCalendarAsync(string displayName, Uri? at = null)
     {
-        var url = new Uri(CalendarHome, $"test-{Guid.NewGuid():N}/");
+        var url = at ?? new Uri(CalendarHome, $"test-{Guid.NewGuid():N}/");
         const string C = "urn:ietf:params:xml:ns:caldav";
         var body = $"""
             <?xml version="1.0" encoding="utf-8"?>

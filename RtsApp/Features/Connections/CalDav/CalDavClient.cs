@@ -154,6 +154,7 @@ public sealed partial class CalDavClient(HttpClient http, CalDavCredentials cred
         using (var response = await SendAsync(Report, calendar.Url, SyncCollection(token), depth: 0, cancel))
         {
             ThrowIfUnauthorized(response, discovery: false);
+            ThrowIfGone(response);
             if ((int)response.StatusCode == 207)
                 listing = await MultistatusOf(response, cancel);
             else if (!full)
@@ -195,7 +196,7 @@ public sealed partial class CalDavClient(HttpClient http, CalDavCredentials cred
     private async Task<CalDavSyncResult> CompareETagsAsync(CalDavCalendarRef calendar, CalDavSyncState? previous,
         IReadOnlyDictionary<string, string> known, CancellationToken cancel)
     {
-        var props = await PropFindAsync(calendar.Url, 0, [Cs + "getctag"], cancel);
+        var props = await PropFindAsync(calendar.Url, 0, [Cs + "getctag"], cancel, collection: true);
         var ctag = props.Responses.Select(r => r.PropText(Cs + "getctag")).FirstOrDefault(c => c is not null);
         if (previous is not null && ctag is not null && ctag == previous.CTag)
             return new CalDavSyncResult([], [], previous with { SyncToken = null }, false);
@@ -449,15 +450,25 @@ public sealed partial class CalDavClient(HttpClient http, CalDavCredentials cred
         ReadMultistatus(TryLoad(await ReadBodyAsync(response, cancel)))
         ?? throw Fail(CalDavFailureKind.Rejected, $"the answer to {response.RequestMessage?.Method} {response.RequestMessage?.RequestUri?.AbsolutePath} is not a WebDAV multistatus");
 
-    /// <summary>PROPFIND; a non-multistatus answer means the URL is not a WebDAV resource (404, 405, an HTML page).</summary>
-    private async Task<Multistatus> PropFindAsync(Uri url, int depth, XName[] props, CancellationToken cancel)
+    /// <summary>PROPFIND; a non-multistatus answer means the URL is not a WebDAV resource (404, 405, an HTML page) — or,
+    /// for a known calendar's <paramref name="collection"/>, a 404/410 that it is gone.</summary>
+    private async Task<Multistatus> PropFindAsync(Uri url, int depth, XName[] props, CancellationToken cancel, bool collection = false)
     {
         using var response = await SendAsync(PropFind, url, PropFind(props), depth, cancel);
         ThrowIfUnauthorized(response, discovery: true);
+        if (collection) ThrowIfGone(response);
         if ((int)response.StatusCode != 207)
             throw Fail(CalDavFailureKind.NotCalDav, $"{NotCalDavServer}: PROPFIND {url.AbsolutePath} answered HTTP {(int)response.StatusCode}");
         return ReadMultistatus(TryLoad(await ReadBodyAsync(response, cancel)))
             ?? throw Fail(CalDavFailureKind.NotCalDav, $"{NotCalDavServer}: PROPFIND {url.AbsolutePath} did not answer a WebDAV multistatus");
+    }
+
+    /// <summary>A known calendar's collection answering 404 or 410 was deleted on the server (an unknown sync token is
+    /// answered 403, 409 or 500, never 404: RFC 6578 §3.2).</summary>
+    private static void ThrowIfGone(HttpResponseMessage response)
+    {
+        if (response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Gone)
+            throw Fail(CalDavFailureKind.Gone, $"the calendar {response.RequestMessage?.RequestUri?.AbsolutePath} no longer exists on the server (HTTP {(int)response.StatusCode})");
     }
 
     /// <summary>401 always means the credentials; 403 does during discovery (some servers answer a wrong password with

@@ -14,6 +14,8 @@ public enum CalDavFailureKind
     /// <summary>A CalDAV server that answered a request with an error status or a body this client cannot use
     /// (too large, malformed XML).</summary>
     Rejected,
+    /// <summary>A calendar collection that answers 404 or 410: deleted on the server since it was found.</summary>
+    Gone,
 }
 
 /// <summary>A failed call: the kind and a sentence for the connection's <c>error</c> field.</summary>
@@ -74,7 +76,13 @@ public sealed record CalDavFetched(IReadOnlyList<CalDavObject> Objects, IReadOnl
 /// <summary>The changes since the previous state: objects added or changed (with their text), hrefs removed, and the
 /// state to store for next time. <see cref="FullResync"/> is true when everything was listed again (first sync, or
 /// the server no longer accepted the token); the removals are then the previously known hrefs that are gone.</summary>
-public sealed record CalDavSyncResult(IReadOnlyList<CalDavObject> Changed, IReadOnlyList<string> Removed, CalDavSyncState State, bool FullResync);
+public sealed record CalDavSyncResult(IReadOnlyList<CalDavObject> Changed, IReadOnlyList<string> Removed, CalDavSyncState State, bool FullResync)
+{
+    /// <summary>The calendar is no longer on the server: nothing of it is kept (an empty full resync).</summary>
+    public static CalDavSyncResult Gone { get; } = new([], [], new CalDavSyncState(null, null, new Dictionary<string, string>()), true) { IsGone = true };
+
+    public bool IsGone { get; private init; }
+}
 
 /// <summary>How a write-back PUT ended: <see cref="Created"/> (201/204), or <see cref="AlreadyExists"/> — the calendar
 /// already holds an object with this UID, which is what a retry after a lost response finds.</summary>
