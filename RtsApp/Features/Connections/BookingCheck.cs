@@ -131,6 +131,10 @@ public sealed partial class BookingCheck(
         {
             foreach (var calendar in calendars)
                 await ConnectionSync.ReplaceEventsAsync(db, connection.ApplicationId, calendar.Id, zone.Id, content.Occurrences, now, ct);
+            // The events now are the feed's current content: its validators go with them, so the next sync's conditional
+            // download is answered 304 instead of downloading this content again.
+            await db.CalendarConnections.Where(c => c.Id == connection.Id).ExecuteUpdateAsync(s => s
+                .SetProperty(c => c.ETag, download.ETag).SetProperty(c => c.LastModified, download.LastModified), ct);
         }, ct);
         return true;
     }
