@@ -138,10 +138,11 @@ public sealed partial class CalDavWriteBackWorker(
                 : null;
             var mine = db.CalDavWriteBacks.Where(w => w.Id == id).HeldBy(Owner);
             var now = clock.GetCurrentInstant();
-            if (calendar is null || connection is null || CalDavConnections.Ref(calendar) is not { } reference)
+            if (calendar is null || connection is null || calendar.Deleted || CalDavConnections.Ref(calendar) is not { } reference)
             {
+                var gone = calendar?.Deleted == true ? "the calendar no longer exists on the server" : "the calendar or its connection was deleted";
                 await mine.ExecuteUpdateAsync(s => s.SetProperty(w => w.Status, CallbackStatuses.Failed)
-                    .SetProperty(w => w.LastError, "the calendar or its connection was deleted")
+                    .SetProperty(w => w.LastError, gone)
                     .SetProperty(w => w.LeaseOwner, (string?)null).SetProperty(w => w.LeaseUntil, (Instant?)null), CancellationToken.None);
                 return;
             }

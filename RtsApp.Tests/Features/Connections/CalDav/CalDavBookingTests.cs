@@ -218,6 +218,31 @@ public sealed class CalDavBookingTests(CalDavServers servers, ConnectionsFixture
         (await a.Other.CountObjectsWithUidAsync(a.Url, row.Uid)).ShouldBe(1);
     }
 
+    /// <summary>A booking into a calendar since deleted on the server: each attempt is refused until a sync finds the
+    /// calendar gone, then the write-back ends as failed with that reason instead of being retried for ever.</summary>
+    [CalDavTheory]
+    [MemberData(nameof(Servers))]
+    public async Task Book_IntoACalendarDeletedOnTheServer_WriteBackEndsFailed(string name)
+    {
+        var a = await ArrangeWriteBackAsync(name);
+        await a.Other.DeleteAsync(a.Url);
+
+        (await Booking.BookAsync(a.Token, Nine, null, default)).ShouldBeOfType<BookingResult.Booked>();
+        var refused = await Eventually.HoldsAsync(() => WriteBackAsync(a.LinkId), w => w.Attempts >= 1 && w.LeaseOwner is null, "an attempt was refused");
+        refused.Status.ShouldBe("pending");
+
+        await SyncNowAsync(a.Api, a.ConnectionId);
+        await Eventually.HoldsAsync(async () =>
+        {
+            await using var db = factory.Db();
+            return (await db.Calendars.SingleAsync(c => c.Id == a.CalDavCalendar)).Deleted;
+        }, deleted => deleted, "the sync found the calendar gone");
+        await using (var db = factory.Db())
+            await db.CalDavWriteBacks.Where(w => w.LinkId == a.LinkId).ExecuteUpdateAsync(s => s.SetProperty(w => w.NextAttemptAt, Instant.MinValue));
+        var failed = await Eventually.HoldsAsync(() => WriteBackAsync(a.LinkId), w => w.Status == "failed", "the write-back gave up");
+        failed.LastError.ShouldBe("the calendar no longer exists on the server");
+    }
+
     [CalDavTheory]
     [InlineData(CalDavServers.Xandikos)]
     public async Task AdminLinkDetail_ShowsThePendingWriteBackWithItsError(string name)
