@@ -33,7 +33,7 @@ public sealed record Paged<T>(IReadOnlyList<T> Items, int Page, int PageSize, in
 
 public sealed record LinkDetailView(SchedulingLink Link, string Status, string ApplicationName, LinkSpec? Spec, ChosenBooking? Chosen,
     IReadOnlyList<CallbackDelivery> Deliveries, string Url, IReadOnlyDictionary<string, AccountRef> Accounts,
-    IReadOnlyList<CalDavWriteBack>? WriteBacks = null);
+    IReadOnlyList<CalDavWriteBack>? WriteBacks = null, IReadOnlyDictionary<string, string>? WriteBackCalendars = null);
 
 public sealed record AccountRow(Account Account, string ApplicationName, IReadOnlyList<Calendar> Calendars);
 public sealed record CalendarAgenda(Calendar Calendar, IReadOnlyList<CalendarEvent> Events);
@@ -42,10 +42,11 @@ public sealed record RuleDay(string Day, IReadOnlyList<string> Ranges);
 public sealed record RuleGrid(string RuleId, string Tzid, IReadOnlyList<string> CalendarIds, IReadOnlyList<RuleDay> Days);
 /// <summary>A calendar connection as the dashboard lists it, with the number of events its calendars hold.</summary>
 public sealed record ConnectionRow(CalendarConnection Connection, int Events);
-/// <summary><see cref="WriteBacks"/>: the write-backs into the account's connected calendars not delivered yet.</summary>
+/// <summary><see cref="WriteBacks"/>: the write-backs into the account's connected calendars not delivered yet;
+/// <see cref="WriteBackCalendars"/>: their calendars' names by id.</summary>
 public sealed record AccountDetailView(Account Account, string ApplicationName, IReadOnlyList<CalendarAgenda> Calendars,
     IReadOnlyList<RuleGrid> Rules, IReadOnlyList<AvailablePeriodRow> UpcomingPeriods, IReadOnlyList<ConnectionRow> Connections,
-    IReadOnlyList<CalDavWriteBack> WriteBacks);
+    IReadOnlyList<CalDavWriteBack> WriteBacks, IReadOnlyDictionary<string, string> WriteBackCalendars);
 
 /// <summary>The dashboard's read-only views over the store. Anything that changes data goes through the same handlers
 /// as the API (<see cref="LinksHandler"/>, <see cref="Applications.ApplicationsHandler"/>, <see cref="CallbackOutbox"/>).</summary>
@@ -155,11 +156,14 @@ public sealed class AdminQueries(IDbContextFactory<RtsDbContext> dbFactory, Link
         var appName = await db.Applications.Where(a => a.Id == link.ApplicationId).Select(a => a.Name).FirstAsync(ct);
         var deliveries = await db.CallbackDeliveries.AsNoTracking().Where(d => d.LinkId == id).OrderByDescending(d => d.CreatedAt).ToListAsync(ct);
         var writeBacks = await db.CalDavWriteBacks.AsNoTracking().Where(w => w.LinkId == id).OrderBy(w => w.CreatedAt).ThenBy(w => w.Id).ToListAsync(ct);
+        var writeBackCalendarIds = writeBacks.Select(w => w.CalendarId).Distinct().ToList();
+        var writeBackCalendars = writeBackCalendarIds.Count == 0 ? new Dictionary<string, string>()
+            : await db.Calendars.AsNoTracking().Where(c => writeBackCalendarIds.Contains(c.Id)).ToDictionaryAsync(c => c.Id, c => c.Name, ct);
         var spec = LinkStore.Read(link);
         var chosen = LinkViews.Chosen(link);
         var accounts = await AccountsAsync(db, (spec?.InvolvedAccounts ?? []).Concat(chosen?.Participants ?? []), ct);
         return new LinkDetailView(link, LinkStatus.Of(link, clock.GetCurrentInstant()), appName,
-            spec, chosen, deliveries, LinkUrls.Absolute(baseUrl, links.Token(link)), accounts, writeBacks);
+            spec, chosen, deliveries, LinkUrls.Absolute(baseUrl, links.Token(link)), accounts, writeBacks, writeBackCalendars);
     }
 
     public async Task<Paged<AccountRow>> AccountsAsync(string? applicationId, int page, CancellationToken ct)
@@ -205,7 +209,8 @@ public sealed class AdminQueries(IDbContextFactory<RtsDbContext> dbFactory, Link
         var writeBacks = connected.Count == 0 ? [] : await db.CalDavWriteBacks.AsNoTracking()
             .Where(w => connected.Contains(w.CalendarId) && w.Status != CallbackStatuses.Delivered)
             .OrderBy(w => w.CreatedAt).ThenBy(w => w.Id).Take(AgendaLimit).ToListAsync(ct);
-        return new AccountDetailView(account, names[account.ApplicationId], agendas, rules.Select(Grid).ToList(), periods, connections, writeBacks);
+        return new AccountDetailView(account, names[account.ApplicationId], agendas, rules.Select(Grid).ToList(), periods, connections, writeBacks,
+            calendars.ToDictionary(c => c.Id, c => c.Name));
     }
 
     /// <summary>A rule's week, Monday first, each day's periods sorted by start.</summary>

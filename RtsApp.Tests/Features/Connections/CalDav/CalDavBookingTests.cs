@@ -258,6 +258,7 @@ public sealed class CalDavBookingTests(CalDavServers servers, ConnectionsFixture
             p => p.QuerySelector("tr[data-write-back-id]")?.TextContent.Contains("unreachable", StringComparison.Ordinal) == true, "the failed attempt is shown");
 
         page.QuerySelector("tr[data-write-back-id]")!.GetAttribute("data-status").ShouldBe("pending");
+        page.QuerySelector("tr[data-write-back-id] [data-test=calendar-name]")!.TextContent.ShouldBe("Work"); // the calendar's name, not only its id
     }
 
     [CalDavTheory]
@@ -282,6 +283,7 @@ public sealed class CalDavBookingTests(CalDavServers servers, ConnectionsFixture
             "the failed attempt is listed with its error");
         var row = page.QuerySelector(".pending-write-backs tr[data-write-back-id]")!;
         row.GetAttribute("data-status").ShouldBe("pending");
+        row.QuerySelector("[data-test=calendar-name]")!.TextContent.ShouldBe("Work");
         row.QuerySelectorAll("td")[3].TextContent.Trim().ShouldBe("1");
         var id = row.GetAttribute("data-write-back-id")!;
 
