@@ -183,7 +183,14 @@ public sealed class SchedulingPageTests(RtsAppFactory factory) : IClassFixture<R
     public async Task UnknownToken_Is404Page()
     {
         var doc = await Html.GetAsync(http, "/rts/no-such-token", HttpStatusCode.NotFound);
-        doc.QuerySelector("h1")!.TextContent.ShouldBe("Not found");
+        doc.QuerySelector("h1")!.TextContent.ShouldBe("This link does not exist");
+        using (var german = new HttpRequestMessage(HttpMethod.Get, "/rts/no-such-token"))
+        {
+            german.Headers.AcceptLanguage.ParseAdd("de-DE");
+            using var response = await http.SendAsync(german);
+            response.StatusCode.ShouldBe(HttpStatusCode.NotFound);
+            (await response.Content.ReadAsStringAsync()).ShouldContain("Diesen Link gibt es nicht");
+        }
         doc.QuerySelector("a[href='/admin']").ShouldBeNull(); // the invitee layout, not the site's navigation
         var elsewhere = await Html.GetAsync(http, "/rts/no-such-token/extra", HttpStatusCode.NotFound);
         elsewhere.QuerySelector("a[href='/admin']").ShouldBeNull();
