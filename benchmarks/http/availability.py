@@ -153,21 +153,32 @@ def measure(base, secret, query_path, log_path, started_at, requests):
         print(f"  {i + 1:3d}-{i + 10:3d}  server p50 {pct(cold[i:i + 10], 50):7.2f} ms ({pct(cold[i:i + 10], 50) / p50:4.1f}x steady)"
               f"  client p50 {pct(cold_client[i:i + 10], 50):7.2f} ms  sent {cold_sent[i]:5.2f}-{cold_sent[i + 9]:5.2f} s")
     within = [t for t, s in zip(cold, cold_sent) if s <= 2.0]
+    ratio = pct(within, 50) / p50 if within else float("nan")
     if within:
-        print(f"queries sent within 2 s of start: {len(within)}, server p50 {pct(within, 50):.2f} ms = {pct(within, 50) / p50:.2f}x steady")
+        print(f"queries sent within 2 s of start: {len(within)}, server p50 {pct(within, 50):.2f} ms = {ratio:.2f}x steady")
+    else:
+        print("queries sent within 2 s of start: none (the server was not ready in time)")
     print(f"warm-up: {batches} batches of {requests} after the first 100 (settled when consecutive p50s differ < 5 %)")
     print(f"steady state ({requests} queries) server side p50={p50:.2f}ms p90={pct(steady, 90):.2f}ms p99={pct(steady, 99):.2f}ms"
           f" | client side p50={pct(steady_client, 50):.2f}ms p90={pct(steady_client, 90):.2f}ms p99={pct(steady_client, 99):.2f}ms")
+    print(f"run: within_2s={ratio:.4f} steady_p50={p50:.4f} steady_p99={pct(steady, 99):.4f}")
 
 
 def summary(log_path):
-    text = open(log_path).read()
-    ratios = [float(x) for x in re.findall(r"queries sent within 2 s of start: \d+, server p50 [0-9.]+ ms = ([0-9.]+)x steady", text)]
-    steady = re.findall(r"steady state \(\d+ queries\) server side p50=([0-9.]+)ms p90=[0-9.]+ms p99=([0-9.]+)ms", text)
-    med = lambda xs: sorted(xs)[len(xs) // 2] if xs else float("nan")
-    print(f"over {len(steady)} cold starts (medians): within 2 s {med(ratios):.2f}x steady"
-          f" (each: {' '.join(f'{r:.2f}' for r in ratios)}); steady p50 {med([float(a) for a, _ in steady]):.2f} ms,"
-          f" p99 {med([float(b) for _, b in steady]):.2f} ms")
+    runs = [dict((k, float(v)) for k, v in re.findall(r"(\w+)=([0-9.]+|nan)", line))
+            for line in open(log_path) if line.startswith("run: ")]
+
+    def median(xs):
+        xs = sorted(x for x in xs if x == x)  # without NaN: a start not ready within 2 s has no ratio
+        if not xs:
+            return float("nan")
+        mid = len(xs) // 2
+        return xs[mid] if len(xs) % 2 else (xs[mid - 1] + xs[mid]) / 2
+
+    ratios = [r["within_2s"] for r in runs]
+    print(f"over {len(runs)} cold starts (medians): within 2 s {median(ratios):.2f}x steady"
+          f" (each: {' '.join('n/a' if r != r else f'{r:.2f}' for r in ratios)}); steady p50 {median([r['steady_p50'] for r in runs]):.2f} ms,"
+          f" p99 {median([r['steady_p99'] for r in runs]):.2f} ms")
 
 
 if __name__ == "__main__":

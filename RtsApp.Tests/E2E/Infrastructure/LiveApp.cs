@@ -28,6 +28,9 @@ public sealed class LiveApp : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        // Web-first assertions (Expect) wait as long as actions do (SetDefaultTimeout below), not Playwright's 5 s: on a
+        // busy machine a redirect or a page load can take longer than that.
+        Assertions.SetDefaultExpectTimeout(15_000);
         server = LiveServer.Start();
         playwright = await Playwright.CreateAsync();
         Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
