@@ -151,8 +151,10 @@ public sealed partial class BookingCheck(
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
         }
-        catch (DbUpdateException e)
+        catch (Exception e) when (e is DbUpdateException or System.Data.Common.DbException)
         {
+            // Also a deadlock or serialization failure (PostgreSQL aborts one side): the other writer's content is as
+            // current, and the check itself has already been answered.
             LogStoreRaced(logger, e, connectionId);
         }
     }

@@ -85,6 +85,9 @@ public sealed partial class ConnectionSync(
         }
         var occurrences = content?.Occurrences ?? [];
         await using var tx = await db.Database.BeginTransactionAsync(stop);
+        // Calendars before the connection row, as every writer takes them (the booking re-check stores a feed's events
+        // and then its validators): the other order could deadlock with it on PostgreSQL.
+        await CalendarLocks.LockConnectionAsync(db, connectionId, stop);
         Instant? syncedAt = now;
         var skipped = content?.SkippedObjects ?? 0;
         var updated = await mine.ExecuteUpdateAsync(s => s
