@@ -184,12 +184,14 @@ public sealed class SchedulingPageTests(RtsAppFactory factory) : IClassFixture<R
     {
         var doc = await Html.GetAsync(http, "/rts/no-such-token", HttpStatusCode.NotFound);
         doc.QuerySelector("h1")!.TextContent.ShouldBe("This link does not exist");
-        using (var german = new HttpRequestMessage(HttpMethod.Get, "/rts/no-such-token"))
+        // In the person's language, also where the not-found page is re-executed for a path under a link.
+        foreach (var path in new[] { "/rts/no-such-token", "/rts/no-such-token/extra" })
         {
+            using var german = new HttpRequestMessage(HttpMethod.Get, path);
             german.Headers.AcceptLanguage.ParseAdd("de-DE");
             using var response = await http.SendAsync(german);
             response.StatusCode.ShouldBe(HttpStatusCode.NotFound);
-            (await response.Content.ReadAsStringAsync()).ShouldContain("Diesen Link gibt es nicht");
+            (await response.Content.ReadAsStringAsync()).ShouldContain("Diesen Link gibt es nicht", customMessage: path);
         }
         doc.QuerySelector("a[href='/admin']").ShouldBeNull(); // the invitee layout, not the site's navigation
         var elsewhere = await Html.GetAsync(http, "/rts/no-such-token/extra", HttpStatusCode.NotFound);

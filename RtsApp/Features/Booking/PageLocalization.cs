@@ -27,8 +27,11 @@ public static class PageLocalization
         return services;
     }
 
+    /// <summary>Also for the not-found page re-executed for such a path (<c>/rts/{token}/unknown</c>).</summary>
     public static IApplicationBuilder UseRtsPageLocalization(this IApplicationBuilder app) =>
-        app.UseWhen(c => IsLocalized(c.Request.Path), b => b.UseRequestLocalization());
+        app.UseWhen(c => IsLocalized(c.Request.Path)
+            || c.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodeReExecuteFeature>()?.OriginalPath is { } original && IsLocalized(original),
+            b => b.UseRequestLocalization());
 
     /// <summary>The pages a person outside the application reads, in their language: the scheduling page and the connect
     /// page (<see cref="Connections.ConnectUrls"/>).</summary>

@@ -162,10 +162,12 @@ public sealed class CalDavConnections(IHttpClientFactory httpClients, IDataProte
         try
         {
             var all = calendars.ToList();
+            HashSet<string>? listed = null; // the calendars discovery found, once asked
             if (full)
             {
                 var discovery = await client.DiscoverAsync(new Uri(connection.Url), limit.Token);
                 if (!discovery.Succeeded) return (null, 0, discovery.Failure.Reason);
+                listed = discovery.Value.Calendars.Select(c => c.Url.AbsoluteUri).ToHashSet(StringComparer.Ordinal);
                 var known = calendars.Select(c => c.RemoteUrl).ToHashSet(StringComparer.Ordinal);
                 var added = discovery.Value.Calendars.Where(c => !known.Contains(c.Url.AbsoluteUri)).ToList();
                 for (var i = 0; i < added.Count; i++)
@@ -179,8 +181,18 @@ public sealed class CalDavConnections(IHttpClientFactory httpClients, IDataProte
                 var sync = await client.SyncAsync(reference, previous, limit.Token);
                 if (!sync.Succeeded && sync.Failure.Kind == CalDavFailureKind.Gone)
                 {
-                    // Deleted on the server: its events go, the connection stays healthy (a calendar just found is skipped).
-                    if (calendars.Contains(calendar)) changes.Add((calendar, CalDavSyncResult.Gone, []));
+                    if (!calendars.Contains(calendar)) continue; // just found, and gone already
+                    // A 404 alone is not trusted (a proxy during a restart, a renamed account): the calendar counts as
+                    // deleted only when discovery from the connection's URL works and no longer lists it. Then its events
+                    // go and the connection stays healthy; otherwise the sync fails and keeps the last good events.
+                    if (listed is null)
+                    {
+                        var discovery = await client.DiscoverAsync(new Uri(connection.Url), limit.Token);
+                        if (!discovery.Succeeded) return (null, 0, sync.Failure.Reason);
+                        listed = discovery.Value.Calendars.Select(c => c.Url.AbsoluteUri).ToHashSet(StringComparer.Ordinal);
+                    }
+                    if (listed.Contains(calendar.RemoteUrl!)) return (null, 0, sync.Failure.Reason);
+                    changes.Add((calendar, CalDavSyncResult.Gone, []));
                     continue;
                 }
                 if (!sync.Succeeded) return (null, 0, sync.Failure.Reason);

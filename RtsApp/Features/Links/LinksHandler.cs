@@ -104,6 +104,8 @@ public sealed class LinksHandler(IDbContextFactory<RtsDbContext> dbFactory, IDat
             var t = spec.TargetCalendars[i];
             if (!calendars.TryGetValue(t.CalendarId, out var calendar) || calendar.AccountId != t.Sub)
                 errors[$"target_calendars[{i}].calendar_id"] = [new ErrorDetail(ApiError.NotFound, $"is not a calendar of {t.Sub}")];
+            else if (calendar.Deleted)
+                errors[$"target_calendars[{i}].calendar_id"] = [new ErrorDetail(ApiError.NotFound, "was deleted on its calendar server")];
             else if (calendar.ReadOnly || (calendar.ConnectionId != null && calendar.RemoteUrl == null)) // SPEC §13: feeds and read-only CalDAV calendars cannot be written back
                 errors[$"target_calendars[{i}].calendar_id"] = [new ErrorDetail(Calendars.EventFields.CalendarReadonlyKey, Calendars.EventFields.CalendarReadonlyMessage)];
         }

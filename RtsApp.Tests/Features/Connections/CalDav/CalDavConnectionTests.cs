@@ -212,6 +212,9 @@ public sealed class CalDavConnectionTests(CalDavServers servers, ConnectionsFixt
         await Eventually.HoldsAsync(() => BusyAsync(api, workId), b => b.Length == 2, "the other calendar synced in the same run");
         (await BusyAsync(api, homeId)).ShouldBeEmpty();
         (await DeletedAsync(api, workId, homeId)).ShouldBe([false, true]);
+        var refused = await ApiClient.ErrorAsync(await api.PostAsync("/v1/real_time_scheduling",
+            ConnectionsApiTests.LinkBody(sub, target: homeId, memberCalendars: null).ToJsonString()), 422);
+        refused["errors"]!["target_calendars[0].calendar_id"]![0]!["description"]!.GetValue<string>().ShouldBe("was deleted on its calendar server");
         var stored = await GetAsync(api, Id(connection));
         stored["status"]!.GetValue<string>().ShouldBe("active");
         stored["error"].ShouldBeNull();
@@ -282,6 +285,35 @@ public sealed class CalDavConnectionTests(CalDavServers servers, ConnectionsFixt
         shown["status"]!.GetValue<string>().ShouldBe("error");
         shown["error"]!.GetValue<string>().ShouldBe("the server refused the credentials");
         (await BusyAsync(api, CalendarId(connection))).ShouldBe(["2026-03-23T09:00:00Z/2026-03-23T10:00:00Z"]);
+    }
+
+    /// <summary>A 404 is not taken for a deletion when discovery cannot confirm it (a proxy answering 404 to everything
+    /// while the server restarts): the sync fails, the connection shows it, and the last good events stay.</summary>
+    [CalDavTheory]
+    [MemberData(nameof(Servers))]
+    public async Task Sync_EverythingAnswers404_IsAnError_NotADeletion(string name)
+    {
+        var other = Other(name);
+        var url = await other.NewCalendarAsync("Work");
+        await other.PutAsync(url, "planning.ics", Simple("planning", "20260323T090000Z", "20260323T100000Z"));
+        var api = await factory.CreateApiClientAsync();
+        var (sub, _) = await api.CreateAccountAsync();
+        var connection = await ConnectCalDavAsync(api, sub, servers[name], url);
+        var id = Id(connection);
+
+        // The feed server answers 404 to every path it does not know: the connection and its calendar now point there.
+        var nowhere = fixture.Feeds.BaseUrl + url.AbsolutePath;
+        await using (var db = factory.Db())
+        {
+            await db.CalendarConnections.Where(c => c.Id == id).ExecuteUpdateAsync(s => s.SetProperty(c => c.Url, nowhere));
+            await db.Calendars.Where(c => c.ConnectionId == id).ExecuteUpdateAsync(s => s.SetProperty(c => c.RemoteUrl, nowhere));
+        }
+        await SyncNowAsync(api, id);
+
+        await Eventually.HoldsAsync(() => StoredAsync(id), c => c.Status == "error" && c.LeaseOwner is null, "the sync failed");
+        (await GetAsync(api, id))["error"]!.GetValue<string>().ShouldContain("no longer exists on the server");
+        (await BusyAsync(api, CalendarId(connection))).ShouldBe(["2026-03-23T09:00:00Z/2026-03-23T10:00:00Z"]);
+        (await DeletedAsync(api, CalendarId(connection))).ShouldBe([false]);
     }
 
     [CalDavTheory]

@@ -154,7 +154,7 @@ public sealed partial class CalDavClient(HttpClient http, CalDavCredentials cred
         using (var response = await SendAsync(Report, calendar.Url, SyncCollection(token), depth: 0, cancel))
         {
             ThrowIfUnauthorized(response, discovery: false);
-            ThrowIfGone(response);
+            if (full) ThrowIfGone(response); // with a token, a 404/410 may be the token's: asked again without it below
             if ((int)response.StatusCode == 207)
                 listing = await MultistatusOf(response, cancel);
             else if (!full)
@@ -190,6 +190,7 @@ public sealed partial class CalDavClient(HttpClient http, CalDavCredentials cred
     {
         using var response = await SendAsync(Report, url, SyncCollection(null), depth: 0, cancel);
         ThrowIfUnauthorized(response, discovery: false);
+        ThrowIfGone(response);
         return (int)response.StatusCode == 207 ? await MultistatusOf(response, cancel) : throw Rejected(response);
     }
 
@@ -463,8 +464,8 @@ public sealed partial class CalDavClient(HttpClient http, CalDavCredentials cred
             ?? throw Fail(CalDavFailureKind.NotCalDav, $"{NotCalDavServer}: PROPFIND {url.AbsolutePath} did not answer a WebDAV multistatus");
     }
 
-    /// <summary>A known calendar's collection answering 404 or 410 was deleted on the server (an unknown sync token is
-    /// answered 403, 409 or 500, never 404: RFC 6578 §3.2).</summary>
+    /// <summary>A known calendar's collection answering 404 or 410 (to a request without a sync token: a token's refusal
+    /// may use any status) may have been deleted on the server; the caller confirms it (<see cref="CalDavFailureKind.Gone"/>).</summary>
     private static void ThrowIfGone(HttpResponseMessage response)
     {
         if (response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Gone)

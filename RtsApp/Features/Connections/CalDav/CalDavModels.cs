@@ -14,7 +14,8 @@ public enum CalDavFailureKind
     /// <summary>A CalDAV server that answered a request with an error status or a body this client cannot use
     /// (too large, malformed XML).</summary>
     Rejected,
-    /// <summary>A calendar collection that answers 404 or 410: deleted on the server since it was found.</summary>
+    /// <summary>A calendar collection that answers 404 or 410: perhaps deleted on the server since it was found (a sync
+    /// confirms it with discovery before it believes it).</summary>
     Gone,
 }
 
