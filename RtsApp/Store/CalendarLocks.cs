@@ -19,7 +19,9 @@ public static class CalendarLocks
             $"SELECT \"Id\" FROM calendars WHERE \"Id\" = ANY({ids}) ORDER BY \"Id\" FOR UPDATE", ct);
     }
 
-    /// <summary>All calendars of one connection, in one statement (nothing is read on SQLite).</summary>
+    /// <summary>All calendars of one connection, in one statement (nothing is read on SQLite). Every writer of a
+    /// connection's calendars (its sync, the booking re-check's store, its deletion) takes them this way, before it
+    /// touches the connection's own row.</summary>
     public static async Task LockConnectionAsync(RtsDbContext db, string connectionId, CancellationToken ct)
     {
         if (db.Database.IsSqlite()) return;

@@ -42,11 +42,10 @@ public sealed record RuleDay(string Day, IReadOnlyList<string> Ranges);
 public sealed record RuleGrid(string RuleId, string Tzid, IReadOnlyList<string> CalendarIds, IReadOnlyList<RuleDay> Days);
 /// <summary>A calendar connection as the dashboard lists it, with the number of events its calendars hold.</summary>
 public sealed record ConnectionRow(CalendarConnection Connection, int Events);
-/// <summary><see cref="WriteBacks"/>: the write-backs into the account's connected calendars not delivered yet;
-/// <see cref="WriteBackCalendars"/>: their calendars' names by id.</summary>
+/// <summary><see cref="WriteBacks"/>: the write-backs into the account's connected calendars not delivered yet.</summary>
 public sealed record AccountDetailView(Account Account, string ApplicationName, IReadOnlyList<CalendarAgenda> Calendars,
     IReadOnlyList<RuleGrid> Rules, IReadOnlyList<AvailablePeriodRow> UpcomingPeriods, IReadOnlyList<ConnectionRow> Connections,
-    IReadOnlyList<CalDavWriteBack> WriteBacks, IReadOnlyDictionary<string, string> WriteBackCalendars);
+    IReadOnlyList<CalDavWriteBack> WriteBacks);
 
 /// <summary>The dashboard's read-only views over the store. Anything that changes data goes through the same handlers
 /// as the API (<see cref="LinksHandler"/>, <see cref="Applications.ApplicationsHandler"/>, <see cref="CallbackOutbox"/>).</summary>
@@ -209,8 +208,7 @@ public sealed class AdminQueries(IDbContextFactory<RtsDbContext> dbFactory, Link
         var writeBacks = connected.Count == 0 ? [] : await db.CalDavWriteBacks.AsNoTracking()
             .Where(w => connected.Contains(w.CalendarId) && w.Status != CallbackStatuses.Delivered)
             .OrderBy(w => w.CreatedAt).ThenBy(w => w.Id).Take(AgendaLimit).ToListAsync(ct);
-        return new AccountDetailView(account, names[account.ApplicationId], agendas, rules.Select(Grid).ToList(), periods, connections, writeBacks,
-            calendars.ToDictionary(c => c.Id, c => c.Name));
+        return new AccountDetailView(account, names[account.ApplicationId], agendas, rules.Select(Grid).ToList(), periods, connections, writeBacks);
     }
 
     /// <summary>A rule's week, Monday first, each day's periods sorted by start.</summary>

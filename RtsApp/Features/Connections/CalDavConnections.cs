@@ -162,12 +162,17 @@ public sealed class CalDavConnections(IHttpClientFactory httpClients, IDataProte
         try
         {
             var all = calendars.ToList();
-            HashSet<string>? listed = null; // the calendars discovery found, once asked
-            if (full)
+            HashSet<string>? listed = null; // the URLs of the calendars discovery found, once asked
+            async Task<CalDavResult<CalDavDiscovery>> DiscoverAsync()
             {
                 var discovery = await client.DiscoverAsync(new Uri(connection.Url), limit.Token);
+                if (discovery.Succeeded) listed = discovery.Value.Calendars.Select(c => c.Url.AbsoluteUri).ToHashSet(StringComparer.Ordinal);
+                return discovery;
+            }
+            if (full)
+            {
+                var discovery = await DiscoverAsync();
                 if (!discovery.Succeeded) return (null, 0, discovery.Failure.Reason);
-                listed = discovery.Value.Calendars.Select(c => c.Url.AbsoluteUri).ToHashSet(StringComparer.Ordinal);
                 var known = calendars.Select(c => c.RemoteUrl).ToHashSet(StringComparer.Ordinal);
                 var added = discovery.Value.Calendars.Where(c => !known.Contains(c.Url.AbsoluteUri)).ToList();
                 for (var i = 0; i < added.Count; i++)
@@ -185,13 +190,8 @@ public sealed class CalDavConnections(IHttpClientFactory httpClients, IDataProte
                     // A 404 alone is not trusted (a proxy during a restart, a renamed account): the calendar counts as
                     // deleted only when discovery from the connection's URL works and no longer lists it. Then its events
                     // go and the connection stays healthy; otherwise the sync fails and keeps the last good events.
-                    if (listed is null)
-                    {
-                        var discovery = await client.DiscoverAsync(new Uri(connection.Url), limit.Token);
-                        if (!discovery.Succeeded) return (null, 0, sync.Failure.Reason);
-                        listed = discovery.Value.Calendars.Select(c => c.Url.AbsoluteUri).ToHashSet(StringComparer.Ordinal);
-                    }
-                    if (listed.Contains(calendar.RemoteUrl!)) return (null, 0, sync.Failure.Reason);
+                    if (listed is null && !(await DiscoverAsync()).Succeeded) return (null, 0, sync.Failure.Reason);
+                    if (listed!.Contains(calendar.RemoteUrl!)) return (null, 0, sync.Failure.Reason);
                     changes.Add((calendar, CalDavSyncResult.Gone, []));
                     continue;
                 }

@@ -128,7 +128,7 @@ public sealed partial class ConnectionSync(
         var anyFull = changes.Any(c => c.Result.FullResync);
         var skippedObjects = anyFull && changes.All(c => c.Result.FullResync) ? skipped : connection.SkippedObjects + skipped;
         await using var tx = await db.Database.BeginTransactionAsync(stop);
-        await CalendarLocks.LockAsync(db, calendars.Select(c => c.Id), stop);
+        await CalendarLocks.LockConnectionAsync(db, connection.Id, stop);
         Instant? syncedAt = now;
         var next = now + Duration.FromTimeSpan(options.Value.SyncInterval);
         var updated = await mine.ExecuteUpdateAsync(s => s

@@ -217,7 +217,7 @@ public sealed class ConnectionsHandler(
         if (await OpenLinkUsingAsync(db, connection.ApplicationId, calendarIds, ct) is { } linkId)
             return ApiError.Unprocessable("connection_id", InUseKey, $"the open link {linkId} uses one of this connection's calendars");
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        await CalendarLocks.LockAsync(db, calendarIds, ct);
+        await CalendarLocks.LockConnectionAsync(db, id, ct);
         await db.Events.Where(e => calendarIds.Contains(e.CalendarId)).ExecuteDeleteAsync(ct);
         await db.Calendars.Where(c => c.ConnectionId == id).ExecuteDeleteAsync(ct);
         await db.CalendarConnections.Where(c => c.Id == id).ExecuteDeleteAsync(ct);
