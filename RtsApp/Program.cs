@@ -25,10 +25,16 @@ builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
 
 var app = builder.Build();
 app.Services.ValidateRtsOptions();
-app.Services.MigrateRtsStore();
+// The store is migrated on a pool thread while the host starts; requests and the host's start wait for it.
+var store = app.Services.GetRequiredService<StoreStartup>();
+store.Begin();
 if (AppsCommand.IsCli(args))
+{
+    await store.Migrated;
     return await AppsCommand.RunAsync(app.Services, args, Console.Out, Console.Error);
+}
 
+app.UseStoreStartup();
 app.UseRtsForwardedHeaders();
 app.UseRtsSecurityHeaders(LinkUrls.PathPrefix, ConnectUrls.PagePrefix);
 if (!app.Environment.IsDevelopment())

@@ -58,12 +58,20 @@ public sealed class WorkSignal
 
 /// <summary>The loop of a worker over leased rows (callback deliveries, calendar syncs): a round claims and works at most
 /// a batch; after a round that found less than a full batch it waits for the <see cref="WorkSignal"/> or the poll
-/// interval, whichever comes first (<paramref name="nextWake"/>: the signal's next wake-up, see <see cref="WorkSignal.Next"/>). A failed round is reported and the loop goes on; only stopping ends it.</summary>
+/// interval, whichever comes first (<paramref name="nextWake"/>: the signal's next wake-up, see <see cref="WorkSignal.Next"/>). A failed round is reported and the loop goes on; only stopping ends it. The first round waits for the store (<see cref="StoreStartup.Migrated"/>; a failed migration fails the host's start, which stops the loop).</summary>
 public static class LeasedWorkLoop
 {
-    public static async Task RunAsync(Func<CancellationToken, Task<int>> round, Func<Task> nextWake, int batch, TimeSpan pollInterval,
-        Action<Exception> failed, CancellationToken stop)
+    public static async Task RunAsync(StoreStartup startup, Func<CancellationToken, Task<int>> round, Func<Task> nextWake, int batch,
+        TimeSpan pollInterval, Action<Exception> failed, CancellationToken stop)
     {
+        try
+        {
+            await startup.Migrated.WaitAsync(stop); // the first round reads tables the migration may still be making
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            return;
+        }
         while (!stop.IsCancellationRequested)
         {
             var wake = nextWake(); // taken before looking, so work queued during the look is not missed

@@ -38,9 +38,11 @@ public static class StoreSetup
         services.AddDbContextFactory<RtsDbContext>((sp, o) => o.UseRtsDatabase(
             sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<DatabaseOptions>>().Value.Provider,
             sp.GetRequiredService<IConfiguration>().GetConnectionString(ConfigKeys.ConnectionStringName) ?? DefaultConnectionString));
+        services.AddSingleton<StoreStartup>();
+        services.AddHostedService(sp => sp.GetRequiredService<StoreStartup>());
         services.AddDataProtection().SetApplicationName("RtsApp");
         services.AddOptions<KeyManagementOptions>()
-            .Configure<IDbContextFactory<RtsDbContext>>((o, db) => o.XmlRepository = new DatabaseXmlRepository(db));
+            .Configure<IDbContextFactory<RtsDbContext>, StoreStartup>((o, db, startup) => o.XmlRepository = new DatabaseXmlRepository(db, startup));
         return services;
     }
 
@@ -81,7 +83,7 @@ public static class StoreSetup
             var path = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(db.Database.GetConnectionString()).DataSource;
             var folder = Path.GetDirectoryName(Path.GetFullPath(path));
             if (!string.IsNullOrEmpty(folder)) Directory.CreateDirectory(folder);
-            db.Database.Migrate();
+            MigrateIfPending(db);
             db.Database.ExecuteSqlRaw("PRAGMA journal_mode=WAL;");
             RunUpgrades(services, db);
             return;
@@ -101,7 +103,7 @@ public static class StoreSetup
         try
         {
             db.Database.ExecuteSql($"SELECT pg_advisory_lock({MigrationLockKey})");
-            db.Database.Migrate();
+            MigrateIfPending(db);
             RunUpgrades(services, db);
         }
         finally
@@ -111,6 +113,13 @@ public static class StoreSetup
         }
     }
 
+    /// <summary>Migrates only when a migration is pending: asking costs a fraction of what <c>Migrate</c> does when there is
+    /// nothing to do (it also takes and releases EF Core's migration lock, writes on SQLite), on every start.</summary>
+    private static void MigrateIfPending(RtsDbContext db)
+    {
+        if (db.Database.GetPendingMigrations().Any()) db.Database.Migrate();
+    }
+
     /// <summary>Data upgrades that need feature logic (registered by the features), run after the schema is current and,
     /// on PostgreSQL, under the migration lock so that one process does each.</summary>
     private static void RunUpgrades(IServiceProvider services, RtsDbContext db)
@@ -118,16 +127,20 @@ public static class StoreSetup
         foreach (var upgrade in services.GetServices<IStoreUpgrade>()) upgrade.Run(db);
     }
 
-    private sealed class DatabaseXmlRepository(IDbContextFactory<RtsDbContext> factory) : IXmlRepository
+    /// <summary>Data Protection's keys in the store. Data Protection loads them as the host starts, while the store may
+    /// still be migrating (<see cref="StoreStartup"/>): both ways wait for it first.</summary>
+    private sealed class DatabaseXmlRepository(IDbContextFactory<RtsDbContext> factory, StoreStartup startup) : IXmlRepository
     {
         public IReadOnlyCollection<XElement> GetAllElements()
         {
+            startup.Migrated.GetAwaiter().GetResult();
             using var db = factory.CreateDbContext();
             return db.DataProtectionKeys.AsNoTracking().AsEnumerable().Select(k => XElement.Parse(k.Xml)).ToList();
         }
 
         public void StoreElement(XElement element, string friendlyName)
         {
+            startup.Migrated.GetAwaiter().GetResult();
             using var db = factory.CreateDbContext();
             db.DataProtectionKeys.Add(new DataProtectionKey { FriendlyName = friendlyName, Xml = element.ToString(SaveOptions.DisableFormatting) });
             db.SaveChanges();

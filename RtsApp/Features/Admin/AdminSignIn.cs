@@ -154,12 +154,17 @@ public sealed class AdminSignIn(IDbContextFactory<RtsDbContext> dbFactory, ICloc
 }
 
 /// <summary>Stores the admin password hash before the app serves requests, and prints a generated password once.</summary>
-internal sealed partial class AdminPasswordInitializer(AdminSignIn signIn, IConfiguration config, ILogger<AdminPasswordInitializer> log) : IHostedService
+internal sealed partial class AdminPasswordInitializer(AdminSignIn signIn, StoreStartup startup, IConfiguration config,
+    ILogger<AdminPasswordInitializer> log) : IHostedService
 {
-    public async Task StartAsync(CancellationToken ct)
+    public Task StartAsync(CancellationToken ct)
     {
-        if (await signIn.EnsurePasswordAsync(config[ConfigKeys.AdminPassword], ct) is { } generated)
-            LogGenerated(generated, ConfigKeys.AdminPassword);
+        startup.After(async () =>
+        {
+            if (await signIn.EnsurePasswordAsync(config[ConfigKeys.AdminPassword], ct) is { } generated)
+                LogGenerated(generated, ConfigKeys.AdminPassword);
+        });
+        return Task.CompletedTask;
     }
 
     public Task StopAsync(CancellationToken ct) => Task.CompletedTask;

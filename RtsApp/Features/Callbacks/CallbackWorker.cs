@@ -13,7 +13,7 @@ namespace RtsApp.Features.Callbacks;
 /// that worker dies. "Due" is judged by the injected <see cref="IClock"/>; the polling sleep is real time.</summary>
 public sealed partial class CallbackWorker(
     IDbContextFactory<RtsDbContext> dbFactory, CallbackSender sender, ApplicationsHandler applications,
-    CallbackOptions options, IClock clock, ILogger<CallbackWorker> logger) : BackgroundService
+    CallbackOptions options, IClock clock, StoreStartup startup, ILogger<CallbackWorker> logger) : BackgroundService
 {
     /// <summary>Deliveries claimed per pass, all sent at once: a claimed delivery's attempt starts as soon as it is
     /// claimed, so a lease longer than the timeout (checked by <see cref="CallbackOptions"/>) always outlasts it. Claiming
@@ -24,7 +24,7 @@ public sealed partial class CallbackWorker(
     public string Owner { get; } = Leases.NewOwner();
 
     protected override Task ExecuteAsync(CancellationToken stop) =>
-        LeasedWorkLoop.RunAsync(RunOnceAsync, () => CallbackSignal.Next, ConcurrentSends, options.PollInterval, LogLoopFailed, stop);
+        LeasedWorkLoop.RunAsync(startup, RunOnceAsync, () => CallbackSignal.Next, ConcurrentSends, options.PollInterval, LogLoopFailed, stop);
 
     /// <summary>Claims the due deliveries (at most one batch) and attempts each; the number claimed.</summary>
     internal async Task<int> RunOnceAsync(CancellationToken stop)

@@ -97,14 +97,14 @@ public static class CalDavWriteBackRetry
 /// already in the calendar) counts as delivered: it is what a retry after a lost answer finds.</summary>
 public sealed partial class CalDavWriteBackWorker(
     IDbContextFactory<RtsDbContext> dbFactory, CalDavConnections calDav, IOptions<ConnectionOptions> options, IClock clock,
-    ILogger<CalDavWriteBackWorker> logger) : BackgroundService
+    StoreStartup startup, ILogger<CalDavWriteBackWorker> logger) : BackgroundService
 {
     private const int Batch = 4;
 
     public string Owner { get; } = Leases.NewOwner();
 
     protected override Task ExecuteAsync(CancellationToken stop) =>
-        LeasedWorkLoop.RunAsync(RunOnceAsync, () => CalDavWriteBackOutbox.Signal.Next, Batch, ConnectionSyncWorker.PollInterval,
+        LeasedWorkLoop.RunAsync(startup, RunOnceAsync, () => CalDavWriteBackOutbox.Signal.Next, Batch, ConnectionSyncWorker.PollInterval,
             e => LogLoopFailed(logger, e), stop);
 
     internal async Task<int> RunOnceAsync(CancellationToken stop)

@@ -11,7 +11,7 @@ namespace RtsApp.Features.Connections;
 /// the polling sleep is real time.</summary>
 public sealed partial class ConnectionSyncWorker(
     IDbContextFactory<RtsDbContext> dbFactory, ConnectionSync sync, IOptions<ConnectionOptions> options, IClock clock,
-    ILogger<ConnectionSyncWorker> logger) : BackgroundService
+    StoreStartup startup, ILogger<ConnectionSyncWorker> logger) : BackgroundService
 {
     /// <summary>Connections claimed per pass, all synced at once (each one's lease starts when it is claimed).</summary>
     private const int ConcurrentSyncs = 4;
@@ -25,7 +25,7 @@ public sealed partial class ConnectionSyncWorker(
     public string Owner { get; } = Leases.NewOwner();
 
     protected override Task ExecuteAsync(CancellationToken stop) =>
-        LeasedWorkLoop.RunAsync(RunOnceAsync, () => Signal.Next, ConcurrentSyncs, PollInterval, LogLoopFailed, stop);
+        LeasedWorkLoop.RunAsync(startup, RunOnceAsync, () => Signal.Next, ConcurrentSyncs, PollInterval, LogLoopFailed, stop);
 
     /// <summary>Claims the due connections (at most one batch) and syncs each; the number claimed.</summary>
     internal async Task<int> RunOnceAsync(CancellationToken stop)

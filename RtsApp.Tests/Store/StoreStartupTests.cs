@@ -1,0 +1,142 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using RtsApp.Store;
+using RtsApp.Tests.Infrastructure;
+
+namespace RtsApp.Tests.Store;
+
+/// <summary>The store is migrated on a pool thread while the host starts (<see cref="StoreStartup"/>): nothing that
+/// needs it may run before it is current, and a failure must still fail the start. Each migration here is held by the
+/// test, so "not yet" is a state the code cannot leave on its own, not a race.</summary>
+public sealed class StoreStartupTests
+{
+    [Fact]
+    public async Task Request_BeforeTheStoreIsReady_WaitsAtTheDoor_ThenRuns()
+    {
+        using var release = new ManualResetEventSlim();
+        var startup = new StoreStartup(() => release.Wait());
+        var (pipeline, ran) = Pipeline(startup);
+
+        var http = new DefaultHttpContext();
+        var request = pipeline(http);
+        request.IsCompleted.ShouldBeFalse("the request must wait while the store is migrated");
+        ran.Count.ShouldBe(0);
+
+        release.Set();
+        await request.WaitAsync(Eventually.Limit);
+        ran.Count.ShouldBe(1);
+        http.Response.StatusCode.ShouldBe(StatusCodes.Status204NoContent);
+    }
+
+    [Fact]
+    public async Task FailedMigration_FailsTheStart_AndRequestsGet503()
+    {
+        var startup = new StoreStartup(() => throw new InvalidOperationException("database unreachable"));
+        var (pipeline, ran) = Pipeline(startup);
+
+        await startup.StartingAsync(CancellationToken.None);
+        (await Should.ThrowAsync<InvalidOperationException>(() => startup.StartedAsync(CancellationToken.None)))
+            .Message.ShouldBe("database unreachable");
+        var http = new DefaultHttpContext();
+        await pipeline(http).WaitAsync(Eventually.Limit);
+        http.Response.StatusCode.ShouldBe(StatusCodes.Status503ServiceUnavailable);
+        ran.Count.ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task AfterStep_RunsOnceMigrated_AndTheStartWaitsForIt()
+    {
+        using var releaseMigration = new ManualResetEventSlim();
+        var migrated = false;
+        var startup = new StoreStartup(() =>
+        {
+            releaseMigration.Wait();
+            migrated = true;
+        });
+        var step = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var stepSawMigrated = (bool?)null;
+        startup.After(() =>
+        {
+            stepSawMigrated = migrated;
+            return step.Task;
+        });
+
+        await startup.StartingAsync(CancellationToken.None);
+        var started = startup.StartedAsync(CancellationToken.None);
+        stepSawMigrated.ShouldBeNull("the step must not run before the migration ends");
+        releaseMigration.Set();
+        await Eventually.HoldsAsync(() => stepSawMigrated, s => s is not null, "the step ran");
+        stepSawMigrated.ShouldBe(true);
+        started.IsCompleted.ShouldBeFalse("the start must wait for the step");
+
+        step.SetResult();
+        await started.WaitAsync(Eventually.Limit);
+    }
+
+    [Fact]
+    public async Task FailedAfterStep_FailsTheStart()
+    {
+        var startup = new StoreStartup(() => { });
+        startup.After(() => throw new InvalidOperationException("admin password not stored"));
+        await startup.StartingAsync(CancellationToken.None);
+        (await Should.ThrowAsync<InvalidOperationException>(() => startup.StartedAsync(CancellationToken.None)))
+            .Message.ShouldBe("admin password not stored");
+    }
+
+    [Fact]
+    public async Task WorkerLoop_RunsNoRound_BeforeTheStoreIsMigrated()
+    {
+        using var release = new ManualResetEventSlim();
+        using var stop = new CancellationTokenSource();
+        var (loop, rounds) = WorkerLoop(new StoreStartup(() => release.Wait()), stop.Token);
+
+        rounds().ShouldBe(0);
+        release.Set();
+        await Eventually.HoldsAsync(rounds, n => n >= 1, "the first round ran once migrated");
+        await stop.CancelAsync();
+        await loop.WaitAsync(Eventually.Limit);
+    }
+
+    [Fact]
+    public async Task WorkerLoop_StoppedWhileWaitingForTheStore_EndsWithoutARound()
+    {
+        using var release = new ManualResetEventSlim();
+        using var stop = new CancellationTokenSource();
+        var (loop, rounds) = WorkerLoop(new StoreStartup(() => release.Wait()), stop.Token);
+
+        await stop.CancelAsync();
+        await loop.WaitAsync(Eventually.Limit);
+        release.Set();
+        rounds().ShouldBe(0);
+    }
+
+    /// <summary>A worker's loop (<see cref="LeasedWorkLoop"/>) whose rounds only count themselves, woken by nothing but
+    /// stopping; and how many rounds it has run.</summary>
+    private static (Task Loop, Func<int> Rounds) WorkerLoop(StoreStartup startup, CancellationToken stop)
+    {
+        var rounds = 0;
+        var loop = LeasedWorkLoop.RunAsync(startup, _ =>
+        {
+            Interlocked.Increment(ref rounds);
+            return Task.FromResult(0);
+        }, () => Task.Delay(Timeout.Infinite, stop), batch: 1, TimeSpan.FromHours(1), _ => { }, stop);
+        return (loop, () => Volatile.Read(ref rounds));
+    }
+
+    /// <summary>The app's door (<see cref="StoreStartupSetup.UseStoreStartup"/>) in front of an endpoint that counts its runs.</summary>
+    private static (RequestDelegate Pipeline, List<int> Ran) Pipeline(StoreStartup startup)
+    {
+        var services = new ServiceCollection().AddSingleton(startup).BuildServiceProvider();
+        var ran = new List<int>();
+        var app = new ApplicationBuilder(services);
+        app.UseStoreStartup();
+        app.Run(http =>
+        {
+            lock (ran) ran.Add(1);
+            http.Response.StatusCode = StatusCodes.Status204NoContent;
+            return Task.CompletedTask;
+        });
+        return (app.Build(), ran);
+    }
+}
