@@ -22,6 +22,7 @@ builder.Services.AddRtsFeatures();
 builder.Services.AddRazorComponents();
 builder.Services.AddRtsOpenApi();
 builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+builder.Services.LoadDataProtectionKeysAfterMigration(); // last: see there
 
 var app = builder.Build();
 app.Services.ValidateRtsOptions();

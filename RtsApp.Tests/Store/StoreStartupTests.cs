@@ -1,6 +1,9 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using RtsApp.Infrastructure;
 using RtsApp.Store;
 using RtsApp.Tests.Infrastructure;
 
@@ -109,6 +112,30 @@ public sealed class StoreStartupTests
         await loop.WaitAsync(Eventually.Limit);
         release.Set();
         rounds().ShouldBe(0);
+    }
+
+    [Fact]
+    public void App_WhoseStoreCannotBeMigrated_FailsToStart_WithTheMigrationsError()
+    {
+        using var factory = RtsAppFactory.With(new Dictionary<string, string?>
+        {
+            [ConfigKeys.DatabaseProvider] = DatabaseProviders.Sqlite,
+            ["ConnectionStrings:" + ConfigKeys.ConnectionStringName] = "Data Source=/proc/rts-no-such-folder/rts.db",
+        });
+        var error = Should.Throw<Exception>(() => factory.CreateClient());
+        error.ShouldNotBeAssignableTo<OperationCanceledException>();
+        error.ToString().ShouldContain("/proc/rts-no-such-folder");
+    }
+
+    [Fact]
+    public async Task App_LoadsDataProtectionKeys_AfterTheMigration_NotWhileTheHostStarts()
+    {
+        using var factory = new RtsAppFactory();
+        factory.CreateClient();
+        factory.Services.GetServices<IHostedService>().Select(s => s.GetType().FullName)
+            .ShouldNotContain(StoreSetup.DataProtectionHostedService);
+        await using var db = factory.Db();
+        (await db.DataProtectionKeys.CountAsync()).ShouldBe(1, "the key ring was made at start, once");
     }
 
     /// <summary>A worker's loop (<see cref="LeasedWorkLoop"/>) whose rounds only count themselves, woken by nothing but

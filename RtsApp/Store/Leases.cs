@@ -58,20 +58,16 @@ public sealed class WorkSignal
 
 /// <summary>The loop of a worker over leased rows (callback deliveries, calendar syncs): a round claims and works at most
 /// a batch; after a round that found less than a full batch it waits for the <see cref="WorkSignal"/> or the poll
-/// interval, whichever comes first (<paramref name="nextWake"/>: the signal's next wake-up, see <see cref="WorkSignal.Next"/>). A failed round is reported and the loop goes on; only stopping ends it. The first round waits for the store (<see cref="StoreStartup.Migrated"/>; a failed migration fails the host's start, which stops the loop).</summary>
+/// interval, whichever comes first (<paramref name="nextWake"/>: the signal's next wake-up, see <see cref="WorkSignal.Next"/>). A failed round is reported and the loop goes on; only stopping ends it. The first round waits for the store (<see cref="StoreStartup.Migrated"/>); if its migration fails the loop ends at once and the host's start fails with that error.</summary>
 public static class LeasedWorkLoop
 {
     public static async Task RunAsync(StoreStartup startup, Func<CancellationToken, Task<int>> round, Func<Task> nextWake, int batch,
         TimeSpan pollInterval, Action<Exception> failed, CancellationToken stop)
     {
-        try
-        {
-            await startup.Migrated.WaitAsync(stop); // the first round reads tables the migration may still be making
-        }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
-        {
-            return;
-        }
+        // The first round reads tables the migration may still be making. Stopped meanwhile, or the migration failed (the
+        // host's start reports that, StoreStartup.StartedAsync): no round.
+        await startup.Migrated.WaitAsync(stop).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        if (!startup.Migrated.IsCompletedSuccessfully) return;
         while (!stop.IsCancellationRequested)
         {
             var wake = nextWake(); // taken before looking, so work queued during the look is not missed

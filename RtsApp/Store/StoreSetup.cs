@@ -46,6 +46,38 @@ public static class StoreSetup
         return services;
     }
 
+    /// <summary>Data Protection's own hosted service loads the key ring, from the store, synchronously as the host starts:
+    /// it would hold the whole start (the pipeline, the server) until the store is migrated (<see cref="StoreStartup"/>).
+    /// This replaces it by the same load as a step after the migration. Call after every registration (each
+    /// <c>AddDataProtection</c> adds the service again), just before building the app.</summary>
+    public static IServiceCollection LoadDataProtectionKeysAfterMigration(this IServiceCollection services)
+    {
+        foreach (var hosted in services.Where(d => d.ServiceType == typeof(IHostedService)
+                                                   && d.ImplementationType?.FullName == DataProtectionHostedService).ToList())
+            services.Remove(hosted);
+        services.AddHostedService<DataProtectionKeyLoad>();
+        return services;
+    }
+
+    internal const string DataProtectionHostedService = "Microsoft.AspNetCore.DataProtection.Internal.DataProtectionHostedService";
+
+    /// <summary>Loads (on an empty store: creates) the key ring once the store is current, so that the first request that
+    /// protects something (a form's antiforgery token, the admin's cookie) does not; a failure fails the start.</summary>
+    private sealed class DataProtectionKeyLoad(StoreStartup startup, IDataProtectionProvider provider) : IHostedService
+    {
+        public Task StartAsync(CancellationToken ct)
+        {
+            startup.After(() =>
+            {
+                provider.CreateProtector("RtsApp.Startup").Protect([1]);
+                return Task.CompletedTask;
+            });
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
+    }
+
     public const string DefaultConnectionString = "Data Source=data/rts.db";
 
     /// <summary>Points the context at <paramref name="provider"/> (<see cref="DatabaseProviders"/>, any case).</summary>

@@ -78,7 +78,7 @@ public sealed class StoreStartup : IHostedLifecycleService
             await Ready.WaitAsync(ct);
             return true;
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception) when (!ct.IsCancellationRequested)
         {
             return false;
         }
