@@ -35,16 +35,18 @@ public sealed class StoreStartup : IHostedLifecycleService
         }
     }
 
-    /// <summary>Runs <paramref name="step"/> once the store is current; requests and the host's start wait for it.</summary>
+    /// <summary>Runs <paramref name="step"/> on a pool thread once the store is current; requests and the host's start
+    /// wait for it.</summary>
     public void After(Func<Task> step)
     {
-        lock (gate) work.Add(RunAfterMigratedAsync(step));
+        var run = RunAfterMigratedAsync(step);
+        lock (gate) work.Add(run);
     }
 
     private async Task RunAfterMigratedAsync(Func<Task> step)
     {
         await Migrated;
-        await step();
+        await Task.Run(step); // not on the caller's thread (the host's start) when the store is already current
     }
 
     /// <summary>Completes when the store is current and every <see cref="After"/> step has finished.</summary>
