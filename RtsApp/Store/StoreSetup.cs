@@ -59,7 +59,7 @@ public static class StoreSetup
         return services;
     }
 
-    internal const string DataProtectionHostedService = "Microsoft.AspNetCore.DataProtection.Internal.DataProtectionHostedService";
+    private const string DataProtectionHostedService = "Microsoft.AspNetCore.DataProtection.Internal.DataProtectionHostedService";
 
     /// <summary>Loads (on an empty store: creates) the key ring once the store is current, so that the first request that
     /// protects something (a form's antiforgery token, the admin's cookie) does not; a failure fails the start.</summary>
