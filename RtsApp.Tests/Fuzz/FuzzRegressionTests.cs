@@ -101,4 +101,17 @@ public sealed class FuzzRegressionTests(RtsAppFactory factory) : IClassFixture<R
         error["errors"]!["body"].ShouldNotBeNull();
         factory.Logs.Entries.ShouldBeEmpty();
     }
+
+    /// <summary>A 404 under a link is re-executed as the not-found page; deciding its language decoded the original path
+    /// a second time, so "%2500" (a "%00" once decoded) threw: a 500 for an unknown link's calendar file.</summary>
+    [Theory]
+    [InlineData("/rts/%2500/event.ics")]
+    [InlineData("/rts/%2500")]
+    [InlineData("/connect/%2500/unknown")]
+    public async Task PathThatDecodesToAnEscapedNul_Is404_NotAnException(string path)
+    {
+        var response = await factory.CreateClient().GetAsync(path);
+        response.StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        factory.Logs.Entries.ShouldBeEmpty();
+    }
 }

@@ -30,7 +30,10 @@ public static class PageLocalization
     /// <summary>Also for the not-found page re-executed for such a path (<c>/rts/{token}/unknown</c>).</summary>
     public static IApplicationBuilder UseRtsPageLocalization(this IApplicationBuilder app) =>
         app.UseWhen(c => IsLocalized(c.Request.Path)
-            || c.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodeReExecuteFeature>()?.OriginalPath is { } original && IsLocalized(original),
+            // OriginalPath is already decoded: a PathString made from it as is (the string conversion would decode it
+            // again, and throw for a "%2500" that became "%00").
+            || c.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodeReExecuteFeature>()?.OriginalPath is { } original
+            && IsLocalized(new PathString(original)),
             b => b.UseRequestLocalization());
 
     /// <summary>The pages a person outside the application reads, in their language: the scheduling page and the connect
