@@ -55,7 +55,20 @@ app.MapRtsApiGroup().MapRtsFeaturesApi();
 app.MapRtsFeaturePages();
 app.MapRazorComponents<App>();
 
-app.Run();
+try
+{
+    await app.StartAsync();
+}
+catch (Exception)
+{
+    // A start that fails while the store is still migrating (a bad setting found as the services are made, the port
+    // taken) lets the migration end before the services are disposed under it, then reports its own error.
+    await store.SettledAsync();
+    await app.DisposeAsync();
+    throw;
+}
+await app.WaitForShutdownAsync();
+await app.DisposeAsync();
 return 0;
 
 /// <summary>Exposed for WebApplicationFactory in the tests.</summary>

@@ -58,6 +58,15 @@ public sealed class StoreStartup : IHostedLifecycleService
         }
     }
 
+    /// <summary>Completes when the migration and the steps after it have ended, however they ended (nothing to wait for
+    /// if the migration never began).</summary>
+    public async Task SettledAsync()
+    {
+        Task all;
+        lock (gate) all = migrated is null ? Task.CompletedTask : Task.WhenAll([migrated, .. work]);
+        await all.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
+
     public Task StartingAsync(CancellationToken ct)
     {
         Begin();
