@@ -4,7 +4,7 @@ namespace RtsApp.Store;
 /// needs it (<see cref="After"/>), on a pool thread while the host starts everything else: the request pipeline, the
 /// endpoints, the server. Until all of it is done, requests wait at the door (<see cref="UseStoreStartup"/>), the
 /// workers have not begun their loops (<see cref="Migrated"/>) and the host's start has not completed, so whoever
-/// awaits the start (the tests, <c>app.Run</c>) sees a current store. A failure fails the start, as it did when the
+/// awaits the start (Program, the tests) sees a current store. A failure fails the start, as it did when the
 /// migration ran on the main thread before the host.</summary>
 public sealed class StoreStartup : IHostedLifecycleService
 {
@@ -58,14 +58,8 @@ public sealed class StoreStartup : IHostedLifecycleService
         }
     }
 
-    /// <summary>Completes when the migration and the steps after it have ended, however they ended (nothing to wait for
-    /// if the migration never began).</summary>
-    public async Task SettledAsync()
-    {
-        Task all;
-        lock (gate) all = migrated is null ? Task.CompletedTask : Task.WhenAll([migrated, .. work]);
-        await all.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-    }
+    /// <summary>Completes when the migration and the steps after it have ended, however they ended.</summary>
+    public async Task SettledAsync() => await Ready.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
 
     public Task StartingAsync(CancellationToken ct)
     {
