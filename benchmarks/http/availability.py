@@ -100,21 +100,29 @@ def page(base, path, log_path, requests):
             client.append((time.perf_counter() - t0) * 1000)
         return client, body
 
-    # Warmed as the availability query is: the page's own code tiers up only once it is asked for, so batches until two
-    # consecutive p50s differ by < 5 % and SETTLE_AFTER_S have passed since its first GET (at most 40 batches).
-    began, batches, previous = time.time(), 0, None
-    while batches < 40:
-        batch(requests)
-        batches += 1
-        current = pct(server_times(log_path, PAGE_FINISHED)[-requests:], 50)
-        if previous is not None and abs(current - previous) / previous < 0.05 and time.time() - began >= SETTLE_AFTER_S:
-            break
-        previous = current
+    # Warmed as the availability query is, from its own first GET: the page's code tiers up only once it is asked for.
+    batches = settle(lambda: batch(requests), lambda: server_times(log_path, PAGE_FINISHED)[-requests:], time.time())
     client, body = batch(requests)
     server = server_times(log_path, PAGE_FINISHED)[-requests:]
     print(f"page ({requests} GETs after {batches} warm-up batches of {requests}, {len(body)} bytes) server side"
           f" p50={pct(server, 50):.2f}ms p90={pct(server, 90):.2f}ms p99={pct(server, 99):.2f}ms"
           f" | client side p50={pct(client, 50):.2f}ms")
+
+
+def settle(run_batch, last_batch_times, since):
+    """Runs batches until the server-side p50 of two consecutive ones differs by < 5 % and SETTLE_AFTER_S have passed
+    since `since` (at most 40 batches); the number run. Not before 15 s: R2R code runs for seconds at a plateau until
+    tiered JIT replaces it, and two batches on that plateau look settled (one start in five stopped there and reported
+    3 ms as its steady state)."""
+    batches, previous = 0, None
+    while batches < 40:
+        run_batch()
+        batches += 1
+        current = pct(last_batch_times(), 50)
+        if previous is not None and abs(current - previous) / previous < 0.05 and time.time() - since >= SETTLE_AFTER_S:
+            break
+        previous = current
+    return batches
 
 
 def pct(xs, p):
@@ -149,17 +157,7 @@ def measure(base, secret, query_path, log_path, started_at, requests):
 
     # The cold batch: at least 100 queries, and every query until 2 s after the start (all of them count below).
     cold_sent, cold_client = batch(100, until=2.0)
-    batches = 0
-    previous = None
-    while batches < 40:
-        batch(requests)
-        batches += 1
-        current = pct(server_times(log_path)[-requests:], 50)
-        # Not before 15 s: R2R code runs for seconds at a plateau until tiered JIT replaces it, and two batches on that
-        # plateau look settled (one start in five stopped there and reported 3 ms as its steady state).
-        if previous is not None and abs(current - previous) / previous < 0.05 and time.time() - started_at >= SETTLE_AFTER_S:
-            break
-        previous = current
+    batches = settle(lambda: batch(requests), lambda: server_times(log_path)[-requests:], started_at)
     _, steady_client = batch(requests)
     server = server_times(log_path)
     cold, steady = server[:len(cold_sent)], server[-requests:]
