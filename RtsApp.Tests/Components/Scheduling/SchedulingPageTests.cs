@@ -191,7 +191,9 @@ public sealed class SchedulingPageTests(RtsAppFactory factory) : IClassFixture<R
             german.Headers.AcceptLanguage.ParseAdd("de-DE");
             using var response = await http.SendAsync(german);
             response.StatusCode.ShouldBe(HttpStatusCode.NotFound);
-            (await response.Content.ReadAsStringAsync()).ShouldContain("Diesen Link gibt es nicht", customMessage: path);
+            var html = await response.Content.ReadAsStringAsync();
+            html.ShouldContain("Diesen Link gibt es nicht", customMessage: path);
+            html.ShouldContain("<html lang=\"de\">", customMessage: path);
         }
         doc.QuerySelector("a[href='/admin']").ShouldBeNull(); // the invitee layout, not the site's navigation
         var elsewhere = await Html.GetAsync(http, "/rts/no-such-token/extra", HttpStatusCode.NotFound);

@@ -29,12 +29,15 @@ public static class PageLocalization
 
     /// <summary>Also for the not-found page re-executed for such a path (<c>/rts/{token}/unknown</c>).</summary>
     public static IApplicationBuilder UseRtsPageLocalization(this IApplicationBuilder app) =>
-        app.UseWhen(c => IsLocalized(c.Request.Path)
-            // OriginalPath is already decoded: a PathString made from it as is (the string conversion would decode it
-            // again, and throw for a "%2500" that became "%00").
-            || c.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodeReExecuteFeature>()?.OriginalPath is { } original
-            && IsLocalized(new PathString(original)),
-            b => b.UseRequestLocalization());
+        app.UseWhen(c => IsLocalized(PagePath(c)), b => b.UseRequestLocalization());
+
+    /// <summary>The path a page is rendered for: the request's, or for the not-found page re-executed after a 404, the
+    /// original request's. That one is already decoded, so it becomes a PathString as is (the string conversion would
+    /// decode it again, and throw for a "%2500" that became "%00").</summary>
+    public static PathString PagePath(HttpContext http) =>
+        http.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodeReExecuteFeature>()?.OriginalPath is { } original
+            ? new PathString(original)
+            : http.Request.Path;
 
     /// <summary>The pages a person outside the application reads, in their language: the scheduling page and the connect
     /// page (<see cref="Connections.ConnectUrls"/>).</summary>
