@@ -108,7 +108,7 @@ public sealed class CallbackDeliveryTests : IDisposable
     [Fact]
     public async Task Delivery_Timeout_Retried()
     {
-        await using var receiver = await CallbackReceiver.StartAsync(new Reply(200, Delay: TimeSpan.FromSeconds(5)));
+        await using var receiver = await CallbackReceiver.StartAsync(new Reply(200, Delay: TimeSpan.FromSeconds(10)));
         var (_, appId) = await NewApplicationAsync();
 
         var delivery = await App.EnqueueAsync(appId, receiver.Url, Payload);

@@ -10,7 +10,9 @@ using RtsApp.Tests.Infrastructure;
 namespace RtsApp.Tests.Features.Callbacks;
 
 /// <summary>The app configured for fast callback tests: private targets allowed (the receiver is on 127.0.0.1), a
-/// 1-second timeout, a 100 ms poll, and retries after 1 and 2 minutes of the fake clock.</summary>
+/// 3-second timeout, a 100 ms poll, and retries after 1 and 2 minutes of the fake clock. The timeout is short so that a
+/// test forcing one stays quick, and not shorter, because on a loaded machine a fresh receiver's first answer can take
+/// over a second (a 1-second timeout failed an unrelated test that way).</summary>
 public static class CallbackTestApp
 {
     public static readonly Duration FirstRetry = Duration.FromMinutes(1);
@@ -20,7 +22,7 @@ public static class CallbackTestApp
         [ConfigKeys.CallbackAllowPrivateNetworks] = allowPrivateNetworks ? "true" : "false",
         [ConfigKeys.CallbackRetryDelays + ":0"] = "00:01:00",
         [ConfigKeys.CallbackRetryDelays + ":1"] = "00:02:00",
-        [ConfigKeys.CallbackTimeout] = "00:00:01",
+        [ConfigKeys.CallbackTimeout] = "00:00:03",
         [ConfigKeys.CallbackPollInterval] = "00:00:00.1",
     };
 
