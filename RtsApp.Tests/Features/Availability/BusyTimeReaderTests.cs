@@ -107,20 +107,55 @@ public sealed class BusyTimeReaderTests : IDisposable
     }
 
     [SqliteFact] // the wait is SQLite's statement loop; PostgreSQL readers are never blocked by a writer
-    public async Task OnSqlite_WaitsForAnotherConnectionsLock_ThenReads()
+    public async Task OnSqlite_WaitsForALockNeededToReadTheSchema_ThenReads()
     {
         var ids = await SeedAsync(calendars: 3, eventsPerCalendar: 20, seed: 4);
         SqliteConnection.ClearAllPools(); // no other connection may have the file open while the holder takes it
 
-        // Under WAL, a connection in exclusive locking mode keeps every other one out until it closes.
-        var holder = new SqliteConnection(new SqliteConnectionStringBuilder(database.ConnectionString) { Pooling = false }.ConnectionString);
-        holder.Open();
-        using (var command = holder.CreateCommand())
-        {
-            command.CommandText = "PRAGMA locking_mode=EXCLUSIVE; BEGIN EXCLUSIVE; SELECT count(*) FROM events; COMMIT;";
-            command.ExecuteScalar();
-        }
+        // Under WAL, a connection in exclusive locking mode keeps every other one out until it closes; a fresh reader
+        // meets it when preparing, which reads the schema.
+        using var holder = Unpooled();
+        Execute(holder, "PRAGMA locking_mode=EXCLUSIVE; BEGIN EXCLUSIVE; SELECT count(*) FROM events; COMMIT;");
         await using var db = database.Context();
+
+        await ShouldWaitForAsync(holder, db, ids);
+    }
+
+    [SqliteFact]
+    public async Task OnSqlite_WaitsForAWriterHoldingReadersOut_ThenReads()
+    {
+        var ids = await SeedAsync(calendars: 3, eventsPerCalendar: 20, seed: 5);
+        SqliteConnection.ClearAllPools();
+        using (var connection = Unpooled()) Execute(connection, "PRAGMA journal_mode=DELETE;");
+        // Outside WAL a writer's exclusive lock keeps readers out. The reader's connection has read the schema already,
+        // so it meets the lock at its first step.
+        await using var db = database.Context();
+        await db.Database.OpenConnectionAsync();
+        await BusyTimeReader.ReadAsync(db, ids, Origin, Origin + Duration.FromDays(1), CancellationToken.None);
+        using var holder = Unpooled();
+        Execute(holder, "BEGIN EXCLUSIVE;");
+
+        await ShouldWaitForAsync(holder, db, ids);
+    }
+
+    private SqliteConnection Unpooled()
+    {
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder(database.ConnectionString) { Pooling = false }.ConnectionString);
+        connection.Open();
+        return connection;
+    }
+
+    private static void Execute(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteScalar();
+    }
+
+    /// <summary>Reads while <paramref name="holder"/> keeps the database locked, then closes it: the read waits, then
+    /// answers as if nothing had happened.</summary>
+    private static async Task ShouldWaitForAsync(SqliteConnection holder, RtsDbContext db, string[] ids)
+    {
         var reading = Task.Run(() => BusyTimeReader.ReadAsync(db, ids, Origin, Origin + Duration.FromDays(10), CancellationToken.None));
         await Task.WhenAny(reading, Task.Delay(300));
         reading.IsCompleted.ShouldBeFalse("the read waits while the other connection holds the database");

@@ -20,8 +20,11 @@ internal static class BusyTimeReader
     /// <summary>SQLite allows 500 terms in a compound SELECT; one command answers this many calendars.</summary>
     private const int CalendarsPerCommand = 100;
 
-    /// <summary>How long a SQLite read waits for a lock it cannot take yet, as a Microsoft.Data.Sqlite command does.</summary>
-    private static readonly TimeSpan SqliteBusyTimeout = TimeSpan.FromSeconds(30);
+    // The command's parameters: one calendar id per branch (@c0, @c1, …), the window's ticks and the opacity.
+    private const string CalendarParameter = "@c";
+    private const string FromParameter = "@from";
+    private const string ToParameter = "@to";
+    private const string TransparentParameter = "@transparent";
 
     /// <summary>The opaque events of <paramref name="calendarIds"/> overlapping [<paramref name="from"/>,
     /// <paramref name="to"/>), as one array per calendar in the order of the ids (empty when it has none).</summary>
@@ -33,15 +36,16 @@ internal static class BusyTimeReader
         {
             if (calendarIds.Count > 0)
             {
-                var sqlite = db.Database.IsSqlite();
                 await db.Database.OpenConnectionAsync(ct);
                 try
                 {
+                    var sqlite = db.Database.GetDbConnection() as SqliteConnection;
+                    var lockWait = sqlite is null ? null : new LockWait(sqlite);
                     for (var first = 0; first < calendarIds.Count; first += CalendarsPerCommand)
                     {
                         var end = Math.Min(calendarIds.Count, first + CalendarsPerCommand);
-                        if (sqlite) ReadSqlite((SqliteConnection)db.Database.GetDbConnection(), calendarIds, first, end, from, to, rows, ct);
-                        else await ReadAsync(db, calendarIds, first, end, from, to, rows, ct);
+                        if (sqlite is not null) ReadSqlite(sqlite, lockWait!, calendarIds, first, end, from, to, rows, ct);
+                        else await ReadAdoNetAsync(db, calendarIds, first, end, from, to, rows, ct);
                     }
                 }
                 finally
@@ -58,16 +62,16 @@ internal static class BusyTimeReader
     }
 
     /// <summary>Through ADO.NET (PostgreSQL): the thread stays free while the server answers.</summary>
-    private static async Task ReadAsync(RtsDbContext db, IReadOnlyList<string> calendarIds, int first, int end,
+    private static async Task ReadAdoNetAsync(RtsDbContext db, IReadOnlyList<string> calendarIds, int first, int end,
         Instant from, Instant to, Rows rows, CancellationToken ct)
     {
         await using var command = db.Database.GetDbConnection().CreateCommand();
         command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
         command.CommandText = Sql(first, end);
-        for (var i = first; i < end; i++) Add(command, $"@c{i - first}", calendarIds[i]);
-        Add(command, "@from", from.ToUnixTimeTicks());
-        Add(command, "@to", to.ToUnixTimeTicks());
-        Add(command, "@transparent", false);
+        for (var i = first; i < end; i++) Add(command, CalendarParameter + (i - first).ToString(CultureInfo.InvariantCulture), calendarIds[i]);
+        Add(command, FromParameter, from.ToUnixTimeTicks());
+        Add(command, ToParameter, to.ToUnixTimeTicks());
+        Add(command, TransparentParameter, false);
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct)) rows.Add(first + reader.GetInt32(0), reader.GetInt64(1), reader.GetInt64(2));
     }
@@ -75,25 +79,24 @@ internal static class BusyTimeReader
     /// <summary>Through SQLite's own statement API on the context's connection (so inside its transaction, if any).
     /// Microsoft.Data.Sqlite has no asynchronous I/O, and its reader checks each value's type before reading it, one more
     /// call into SQLite per value: the same 30,000 rows took 11.0 ms through it, 5.5 ms this way (benchmarks/README.md).</summary>
-    private static void ReadSqlite(SqliteConnection connection, IReadOnlyList<string> calendarIds, int first, int end,
-        Instant from, Instant to, Rows rows, CancellationToken ct)
+    private static void ReadSqlite(SqliteConnection connection, LockWait lockWait, IReadOnlyList<string> calendarIds,
+        int first, int end, Instant from, Instant to, Rows rows, CancellationToken ct)
     {
         var handle = connection.Handle!;
         // Another connection may hold a lock that the statement needs before its first row, to read the schema or to
-        // start reading (rare under WAL: a connection in exclusive locking mode). It is waited for as a Microsoft.Data.Sqlite
-        // command waits: by trying again until the timeout.
-        var waited = Stopwatch.StartNew();
+        // start reading (rare under WAL: a connection in exclusive locking mode).
+        var sql = Sql(first, end);
         int rc;
         sqlite3_stmt statement;
-        while (Busy(rc = raw.sqlite3_prepare_v2(handle, Sql(first, end), out statement), waited, ct)) statement.Dispose();
+        while (lockWait.Again(rc = raw.sqlite3_prepare_v2(handle, sql, out statement), ct)) statement.Dispose();
         using (statement)
         {
             Check(rc, handle);
             for (var i = first; i < end; i++)
-                Check(raw.sqlite3_bind_text(statement, raw.sqlite3_bind_parameter_index(statement, $"@c{i - first}"), calendarIds[i]), handle);
-            Check(raw.sqlite3_bind_int64(statement, raw.sqlite3_bind_parameter_index(statement, "@from"), from.ToUnixTimeTicks()), handle);
-            Check(raw.sqlite3_bind_int64(statement, raw.sqlite3_bind_parameter_index(statement, "@to"), to.ToUnixTimeTicks()), handle);
-            Check(raw.sqlite3_bind_int64(statement, raw.sqlite3_bind_parameter_index(statement, "@transparent"), 0), handle);
+                Bind(statement, CalendarParameter + (i - first).ToString(CultureInfo.InvariantCulture), calendarIds[i], handle);
+            Bind(statement, FromParameter, from.ToUnixTimeTicks(), handle);
+            Bind(statement, ToParameter, to.ToUnixTimeTicks(), handle);
+            Bind(statement, TransparentParameter, 0, handle);
             var started = false;
             while (true)
             {
@@ -105,7 +108,7 @@ internal static class BusyTimeReader
                 }
                 else if (rc == raw.SQLITE_DONE)
                     return;
-                else if (!started && Busy(rc, waited, ct))
+                else if (!started && lockWait.Again(rc, ct))
                     raw.sqlite3_reset(statement);
                 else
                     Check(rc, handle);
@@ -113,13 +116,31 @@ internal static class BusyTimeReader
         }
     }
 
-    /// <summary>Whether <paramref name="rc"/> says a lock was busy and there is time to wait for it (after a short pause).</summary>
-    private static bool Busy(int rc, Stopwatch waited, CancellationToken ct)
+    private static void Bind(sqlite3_stmt statement, string name, string value, sqlite3 handle) =>
+        Check(raw.sqlite3_bind_text(statement, raw.sqlite3_bind_parameter_index(statement, name), value), handle);
+
+    private static void Bind(sqlite3_stmt statement, string name, long value, sqlite3 handle) =>
+        Check(raw.sqlite3_bind_int64(statement, raw.sqlite3_bind_parameter_index(statement, name), value), handle);
+
+    /// <summary>Waits for a lock another connection holds as a Microsoft.Data.Sqlite command does: until the connection's
+    /// timeout (<see cref="SqliteConnection.DefaultTimeout"/>, which EF Core's command timeout sets; 0 waits for ever), one
+    /// deadline for the whole read, trying again after a pause that grows from 1 to 150 ms.</summary>
+    private sealed class LockWait(SqliteConnection connection)
     {
-        if ((rc & 0xff) is not (raw.SQLITE_BUSY or raw.SQLITE_LOCKED) || waited.Elapsed >= SqliteBusyTimeout) return false;
-        ct.ThrowIfCancellationRequested();
-        Thread.Sleep(1);
-        return true;
+        private readonly long deadline = connection.DefaultTimeout <= 0
+            ? long.MaxValue
+            : Stopwatch.GetTimestamp() + (connection.DefaultTimeout * Stopwatch.Frequency);
+        private int pauseMs = 1;
+
+        /// <summary>Whether <paramref name="rc"/> says a lock was busy and, after a pause, it is worth trying again.</summary>
+        public bool Again(int rc, CancellationToken ct)
+        {
+            if ((rc & 0xff) is not (raw.SQLITE_BUSY or raw.SQLITE_LOCKED) || Stopwatch.GetTimestamp() >= deadline) return false;
+            ct.ThrowIfCancellationRequested();
+            Thread.Sleep(pauseMs);
+            pauseMs = Math.Min(pauseMs * 2, 150);
+            return true;
+        }
     }
 
     private static void Check(int rc, sqlite3 handle)
@@ -137,7 +158,7 @@ internal static class BusyTimeReader
         {
             if (i > first) sql.Append(" UNION ALL ");
             sql.Append(CultureInfo.InvariantCulture,
-                $"SELECT {i - first}, \"Start\", \"End\" FROM events WHERE \"CalendarId\" = @c{i - first} AND \"Start\" < @to AND \"End\" > @from AND \"Transparent\" = @transparent");
+                $"SELECT {i - first}, \"Start\", \"End\" FROM events WHERE \"CalendarId\" = {CalendarParameter}{i - first} AND \"Start\" < {ToParameter} AND \"End\" > {FromParameter} AND \"Transparent\" = {TransparentParameter}");
         }
         return sql.ToString();
     }
