@@ -4,7 +4,8 @@
   availability.py seed BASE_URL CLIENT_SECRET EVENTS_PER_MEMBER QUERY_JSON
       Seeds a running RtsApp with the engine benchmark's first workload (10 members x N events over 35 days) and writes
       the query (all required, 30-minute slots on 30-minute starts, overlapping_slots) to QUERY_JSON.
-      It also creates a real-time scheduling link over the same question and writes its page's path to QUERY_JSON.page.
+      It also creates a real-time scheduling link over the same question and writes its page's path to QUERY_JSON.page,
+      and the ten calendars' ids to QUERY_JSON.calendars.
   availability.py measure BASE_URL CLIENT_SECRET QUERY_JSON SERVER_LOG STARTED_AT REQUESTS
       Against a server started at STARTED_AT (Unix seconds) and not yet asked anything: the cold-start curve (the first
       100 queries, p50 per 10, and the p50 of every query sent within 2 s of the start), then batches of REQUESTS until the p50 of two consecutive batches differs by < 5 % and
@@ -12,6 +13,10 @@
       N ms" in SERVER_LOG, which exclude the client) and the client's, over one keep-alive connection.
   availability.py summary MEASURE_LOG
       The medians over several cold starts measured into one log: within-2-s p50 / steady p50, and the steady p50 and p99.
+  availability.py changed BASE_URL CLIENT_SECRET QUERY_JSON SERVER_LOG ROUNDS
+      The query right after every member's calendar changed, so that none of their busy time can come from the cache and
+      all of it is read again: ROUNDS times, an event upserted outside the question's window in each of the ten calendars,
+      then the query; p50/p90/p99 of those queries, server side.
   availability.py page BASE_URL PAGE_PATH SERVER_LOG REQUESTS
       GETs the scheduling page in unmeasured batches of REQUESTS until it settles as the query does, then REQUESTS
       measured ones; p50/p90/p99 server and client side."""
@@ -72,6 +77,30 @@ def seed(base, secret, per_member, query_path):
         "tzid": "Europe/London"})
     with open(query_path + ".page", "w") as f:
         f.write(urllib.parse.urlparse(link["url"]).path)
+    with open(query_path + ".calendars", "w") as f:
+        json.dump(cals, f)
+
+
+def changed(base, secret, query_path, log_path, rounds):
+    call = caller(connect(base), secret)
+    with open(query_path, "rb") as f:
+        query = f.read()
+    with open(query_path + ".calendars") as f:
+        cals = json.load(f)
+    outside = datetime(2029, 1, 1, tzinfo=timezone.utc)  # a year after the question's window
+    fmt = lambda t: t.strftime("%Y-%m-%dT%H:%M:%SZ")
+    before = len(server_times(log_path))
+    for r in range(rounds):
+        for cal in cals:
+            start = outside + timedelta(minutes=15 * r)
+            call("POST", f"/v1/calendars/{cal}/events", {"event_id": "bench-change", "summary": "Changed", "tzid": "Europe/London",
+                 "start": fmt(start), "end": fmt(start + timedelta(minutes=15))})
+        call("POST", "/v1/availability", query)
+    times = server_times(log_path)[before:]
+    if len(times) != rounds:
+        raise SystemExit(f"expected {rounds} query times in the server log, found {len(times)}")
+    print(f"after every calendar changed ({rounds} queries, each reading all {len(cals)} calendars' events again) server side"
+          f" p50={pct(times, 50):.2f}ms p90={pct(times, 90):.2f}ms p99={pct(times, 99):.2f}ms")
 
 
 SETTLE_AFTER_S = 15
@@ -202,6 +231,8 @@ if __name__ == "__main__":
         seed(args[0], args[1], int(args[2]), args[3])
     elif mode == "summary":
         summary(args[0])
+    elif mode == "changed":
+        changed(args[0], args[1], args[2], args[3], int(args[4]))
     elif mode == "page":
         page(args[0], args[1], args[2], int(args[3]))
     elif mode == "measure":
