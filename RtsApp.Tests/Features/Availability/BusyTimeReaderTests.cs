@@ -138,6 +138,17 @@ public sealed class BusyTimeReaderTests : IDisposable
         await ShouldWaitForAsync(holder, db, ids);
     }
 
+    [SqliteFact]
+    public async Task TheRowLoopCalls_TheLibraryThatPreparedTheStatement()
+    {
+        await using var db = database.Context();
+        await db.Database.OpenConnectionAsync(); // SQLitePCL.raw's provider is set up by the first connection
+
+        // BusyTimeReader.Native passes statements that SQLitePCL.raw prepared to "e_sqlite3" directly: another provider
+        // (another SQLitePCLRaw bundle) would hand it statements of another library.
+        SQLitePCL.raw.GetNativeLibraryName().ShouldBe("e_sqlite3");
+    }
+
     private SqliteConnection Unpooled()
     {
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder(database.ConnectionString) { Pooling = false }.ConnectionString);
