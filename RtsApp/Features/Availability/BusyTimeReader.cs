@@ -8,6 +8,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using NodaTime;
+using RtsApp.Infrastructure.Telemetry;
 using RtsApp.Store;
 using SQLitePCL;
 
@@ -69,12 +70,15 @@ internal static class BusyTimeReader
         await using var command = db.Database.GetDbConnection().CreateCommand();
         command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
         command.CommandText = Sql(first, end);
+        using var span = DbCommandTracing.StartCommand(command.CommandText, postgres: true, command.Connection?.Database);
+        var before = rows.Count;
         for (var i = first; i < end; i++) Add(command, CalendarParameter + (i - first).ToString(CultureInfo.InvariantCulture), calendarIds[i]);
         Add(command, FromParameter, from.ToUnixTimeTicks());
         Add(command, ToParameter, to.ToUnixTimeTicks());
         Add(command, TransparentParameter, false);
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct)) rows.Add(first + reader.GetInt32(0), reader.GetInt64(1), reader.GetInt64(2));
+        span?.SetTag("db.response.returned_rows", rows.Count - before);
     }
 
     /// <summary>Through SQLite's own statement API on the context's connection (so inside its transaction, if any).
@@ -88,6 +92,8 @@ internal static class BusyTimeReader
         // Another connection may hold a lock that the statement needs before its first row, to read the schema or to
         // start reading (rare under WAL: a connection in exclusive locking mode).
         var sql = Sql(first, end);
+        using var span = DbCommandTracing.StartCommand(sql, postgres: false, connection.Database);
+        var before = rows.Count;
         int rc;
         sqlite3_stmt statement;
         while (lockWait.Again(rc = raw.sqlite3_prepare_v2(handle, sql, out statement), ct)) statement.Dispose();
@@ -114,7 +120,10 @@ internal static class BusyTimeReader
                         rows.Add(first + (int)Native.sqlite3_column_int64(pointer, 0), Native.sqlite3_column_int64(pointer, 1), Native.sqlite3_column_int64(pointer, 2));
                     }
                     else if (rc == raw.SQLITE_DONE)
+                    {
+                        span?.SetTag("db.response.returned_rows", rows.Count - before);
                         return;
+                    }
                     else if (!started && lockWait.Again(rc, ct))
                         raw.sqlite3_reset(statement);
                     else
@@ -203,6 +212,8 @@ internal static class BusyTimeReader
         private readonly int[] counts = new int[calendars];
         private (int Calendar, Interval Busy)[] rows = ArrayPool<(int, Interval)>.Shared.Rent(1024);
         private int n;
+
+        public int Count => n;
 
         public void Add(int calendar, long startTicks, long endTicks)
         {

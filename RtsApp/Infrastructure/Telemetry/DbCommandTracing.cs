@@ -22,21 +22,28 @@ public sealed class DbCommandTracing : DbCommandInterceptor
 
     private void Start(DbCommand command)
     {
+        var activity = StartCommand(command.CommandText, command is NpgsqlCommand, command.Connection?.Database);
+        if (activity is not null) running.AddOrUpdate(command, activity);
+    }
+
+    /// <summary>The span of one command, for those run outside EF Core too (BusyTimeReader's); null outside a traced
+    /// operation or while nothing listens. The caller stops it when the command is done.</summary>
+    public static Activity? StartCommand(string text, bool postgres, string? database)
+    {
         var parent = Activity.Current;
-        if (parent is null || !RtsTelemetry.Source.HasListeners()) return;
-        var activity = RtsTelemetry.Source.StartActivity(Verb(command.CommandText), ActivityKind.Client);
-        if (activity is null) return;
+        if (parent is null || !RtsTelemetry.Source.HasListeners()) return null;
+        var activity = RtsTelemetry.Source.StartActivity(Verb(text), ActivityKind.Client);
+        if (activity is null) return null;
         // Not left as Activity.Current: nothing runs inside a command, and a command EF never reports the end of
         // must not become the parent of what the caller does next.
         Activity.Current = parent;
         if (activity.IsAllDataRequested)
         {
-            activity.SetTag("db.system.name", command is NpgsqlCommand ? "postgresql" : "sqlite");
-            activity.SetTag("db.namespace", command.Connection?.Database);
-            var text = command.CommandText;
+            activity.SetTag("db.system.name", postgres ? "postgresql" : "sqlite");
+            activity.SetTag("db.namespace", database);
             activity.SetTag("db.query.text", text.Length > MaxTextLength ? text[..MaxTextLength] : text);
         }
-        running.AddOrUpdate(command, activity);
+        return activity;
     }
 
     private void Stop(DbCommand command, Exception? failure = null)
