@@ -2,8 +2,8 @@
 # End-to-end HTTP measurement of POST /v1/availability on loopback: RtsApp over a throwaway SQLite file, seeded through
 # the API, then restarted cold and timed by availability.py (cold-start curve, warm-up until the p50 settles, steady
 # state p50/p90/p99 from the server's own log) and by wrk (throughput, 2 threads, 8 connections, 10 s), then the
-# query right after all ten calendars changed (REQUESTS rounds: one event upserted outside the window in each, then the
-# query; p50/p90/p99), then the scheduling page of a link over the same question (warmed until it settles as the query
+# query right after all ten calendars changed (rounds of one event upserted outside the window in each, then the query,
+# warmed until it settles, then REQUESTS rounds; p50/p90/p99), then the scheduling page of a link over the same question (warmed until it settles as the query
 # does, then p50/p90/p99 of GETs).
 #
 #   benchmarks/http/availability.sh [REQUESTS_PER_BATCH] [EVENTS_PER_MEMBER] [COLD_STARTS]
