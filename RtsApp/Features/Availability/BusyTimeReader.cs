@@ -89,11 +89,11 @@ internal static class BusyTimeReader
         int first, int end, Instant from, Instant to, Rows rows, CancellationToken ct)
     {
         var handle = connection.Handle!;
-        // Another connection may hold a lock that the statement needs before its first row, to read the schema or to
-        // start reading (rare under WAL: a connection in exclusive locking mode).
         var sql = Sql(first, end);
         using var span = DbCommandTracing.StartCommand(sql, postgres: false, connection.Database);
         var before = rows.Count;
+        // Another connection may hold a lock that the statement needs before its first row, to read the schema (here) or
+        // to start reading (at the first step; under WAL only a connection in exclusive locking mode does that).
         int rc;
         sqlite3_stmt statement;
         while (lockWait.Again(rc = raw.sqlite3_prepare_v2(handle, sql, out statement), ct)) statement.Dispose();
