@@ -165,17 +165,21 @@ public static class StoreSetup
     {
         public IReadOnlyCollection<XElement> GetAllElements()
         {
-            startup.Migrated.GetAwaiter().GetResult();
-            using var db = factory.CreateDbContext();
+            using var db = CurrentStore();
             return db.DataProtectionKeys.AsNoTracking().AsEnumerable().Select(k => XElement.Parse(k.Xml)).ToList();
         }
 
         public void StoreElement(XElement element, string friendlyName)
         {
-            startup.Migrated.GetAwaiter().GetResult();
-            using var db = factory.CreateDbContext();
+            using var db = CurrentStore();
             db.DataProtectionKeys.Add(new DataProtectionKey { FriendlyName = friendlyName, Xml = element.ToString(SaveOptions.DisableFormatting) });
             db.SaveChanges();
+        }
+
+        private RtsDbContext CurrentStore()
+        {
+            startup.Migrated.GetAwaiter().GetResult();
+            return factory.CreateDbContext();
         }
     }
 }

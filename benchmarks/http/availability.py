@@ -47,10 +47,13 @@ def caller(conn, secret):
     return call
 
 
+def fmt(t):
+    return t.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def seed(base, secret, per_member, query_path):
     call = caller(connect(base), secret)
     post = lambda path, body: json.loads(call("POST", path, body))
-    fmt = lambda t: t.strftime("%Y-%m-%dT%H:%M:%SZ")
     start = datetime(2027, 3, 1, tzinfo=timezone.utc)
     rng = random.Random(42)
     subs, cals = [], []
@@ -88,7 +91,6 @@ def changed(base, secret, query_path, log_path, rounds):
     with open(query_path + ".calendars") as f:
         cals = json.load(f)
     outside = datetime(2029, 1, 1, tzinfo=timezone.utc)  # a year after the question's window
-    fmt = lambda t: t.strftime("%Y-%m-%dT%H:%M:%SZ")
     done = 0
 
     def batch():
