@@ -98,3 +98,14 @@ public sealed class SqliteFactAttribute : FactAttribute
         if (TestDatabase.RunProvider != DatabaseProviders.Sqlite) Skip = "SQLite only: the first pass of scripts/test.sh";
     }
 }
+
+/// <summary>A fact about several processes on one database, which only PostgreSQL serves (SQLite is one process's
+/// database): skipped in the SQLite pass.</summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class PostgresFactAttribute : FactAttribute
+{
+    public PostgresFactAttribute()
+    {
+        if (TestDatabase.RunProvider != DatabaseProviders.Postgres) Skip = $"PostgreSQL only: run with {TestDatabase.ProviderVariable}=Postgres (scripts/test.sh's second pass)";
+    }
+}

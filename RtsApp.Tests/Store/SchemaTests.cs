@@ -117,7 +117,7 @@ public sealed class SchemaTests : IDisposable
             """);
         migrator.Migrate();
         db.AdminCredentials.Single().PasswordHash.ShouldBe("kept-hash");
-        db.AdminSignInThrottles.ShouldBeEmpty();
+        db.ThrottleWindows.ShouldBeEmpty();
     }
 
     public void Dispose()

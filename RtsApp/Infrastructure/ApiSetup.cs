@@ -3,6 +3,8 @@ using FluentValidation;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using NodaTime;
 using RtsApp.Store;
 
@@ -38,10 +40,9 @@ public static class ApiSetup
             });
             o.OnRejected = async (ctx, ct) =>
             {
-                var retry = ctx.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? (int)Math.Ceiling(after.TotalSeconds) : 1;
                 await new ApiError(429, new Dictionary<string, List<ErrorDetail>>
                 { ["rate_limit"] = [new ErrorDetail("errors.rate_limited", "too many requests")] })
-                { RetryAfter = Math.Max(1, retry) }
+                { RetryAfter = ApplicationRateLimits.RetryAfterSeconds(ctx.Lease) }
                     .ExecuteAsync(ctx.HttpContext);
             };
         });
@@ -68,30 +69,84 @@ public static class ApiSetup
     }
 }
 
-/// <summary>SPEC §11's per-application request limits: one limiter per application (a per-second and a per-minute fixed
-/// window, either switched off by 0), used by the /v1 group's policy and by pages that act for an application.</summary>
-public sealed class ApplicationRateLimits(Microsoft.Extensions.Options.IOptions<RateLimitOptions> options) : IDisposable
+/// <summary>SPEC §11's per-application request limits, a per-second and a per-minute fixed window (either switched off
+/// by 0), used by the /v1 group's policy and by pages that act for an application. Counted where every process serving
+/// the application sees them: in memory on SQLite (one process), in the database on PostgreSQL (<see cref="Throttles"/>),
+/// so that N processes behind a load balancer allow the configured limits, not N times them.</summary>
+public sealed partial class ApplicationRateLimits(IOptions<RateLimitOptions> options, IOptions<DatabaseOptions> database,
+    IDbContextFactory<RtsDbContext> dbFactory, IClock clock, ILogger<ApplicationRateLimits> log) : IDisposable
 {
+    private static readonly Duration Second = Duration.FromSeconds(1);
+    private static readonly Duration Minute = Duration.FromMinutes(1);
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, RateLimiter> limiters = new(StringComparer.Ordinal);
+    private readonly bool shared = database.Value.Provider.Equals(DatabaseProviders.Postgres, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The application's limiter, or null when no limit is set.</summary>
     public RateLimiter? For(string applicationId)
     {
         var (perSecond, perMinute) = (options.Value.PermitsPerSecond, options.Value.PermitsPerMinute);
-        return perSecond <= 0 && perMinute <= 0 ? null : limiters.GetOrAdd(applicationId, _ => new ChainedWindows(perSecond, perMinute));
+        if (perSecond <= 0 && perMinute <= 0) return null;
+        return limiters.GetOrAdd(applicationId, id => shared
+            ? new StoreWindows(this, "app:" + id, perSecond, perMinute)
+            : new ChainedWindows(perSecond, perMinute));
     }
 
-    /// <summary>Takes one permit of the application's; false when it has none left now.</summary>
-    public bool TryAcquire(string applicationId)
-    {
-        if (For(applicationId) is not { } limiter) return true;
-        using var lease = limiter.AttemptAcquire();
-        return lease.IsAcquired;
-    }
+    /// <summary>Takes one permit of the application's: an acquired lease, or a refused one that says when to retry
+    /// (<see cref="RetryAfterSeconds"/>).</summary>
+    public async ValueTask<RateLimitLease> AcquireAsync(string applicationId, CancellationToken ct) =>
+        For(applicationId) is { } limiter ? await limiter.AcquireAsync(1, ct) : Decided.Granted;
+
+    /// <summary>The whole seconds a refused lease says to wait, at least 1 (the <c>Retry-After</c> header).</summary>
+    public static int RetryAfterSeconds(RateLimitLease lease) =>
+        Math.Max(1, lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? (int)Math.Ceiling(after.TotalSeconds) : 1);
 
     public void Dispose()
     {
         foreach (var limiter in limiters.Values) limiter.Dispose();
+    }
+
+    /// <summary>Takes a permit of the per-second window, then of the per-minute one; a refusal by the minute gives the
+    /// second's back, so a refused request counts in neither (as <see cref="ChainedWindows"/>). If the database cannot
+    /// be asked, the request is let through: the limit protects the service, it must not add a way to fail.</summary>
+    private async Task<RateLimitLease> TakeAsync(string key, int perSecond, int perMinute, CancellationToken ct)
+    {
+        try
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(ct);
+            await db.Database.OpenConnectionAsync(ct);
+            var now = clock.GetCurrentInstant();
+            var (secondKey, minuteKey) = (key + ":s", key + ":m");
+            if (perSecond > 0 && !await db.TryTakeAsync(secondKey, perSecond, Second, now, ct))
+                return Decided.Refused(await db.WindowEndAsync(secondKey, Second, ct) - now);
+            if (perMinute > 0 && !await db.TryTakeAsync(minuteKey, perMinute, Minute, now, ct))
+            {
+                if (perSecond > 0) await db.GiveBackAsync(secondKey, ct);
+                return Decided.Refused(await db.WindowEndAsync(minuteKey, Minute, ct) - now);
+            }
+            return Decided.Granted;
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested)
+        {
+            LogUncounted(log, e, key);
+            return Decided.Granted;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Rate limit of {Key} not counted (the database did not answer); the request is let through")]
+    private static partial void LogUncounted(ILogger logger, Exception exception, string key);
+
+    /// <summary>The windows in the database (<see cref="TakeAsync"/>). They can only be asked asynchronously, so
+    /// <see cref="RateLimiter.AttemptAcquire"/> answers "not now" without asking, and the rate-limiting middleware goes on
+    /// to <see cref="RateLimiter.AcquireAsync"/>, which decides (the middleware's metrics count that as a queued wait).</summary>
+    private sealed class StoreWindows(ApplicationRateLimits owner, string key, int perSecond, int perMinute) : RateLimiter
+    {
+        public override TimeSpan? IdleDuration => null;
+        public override RateLimiterStatistics? GetStatistics() => null;
+
+        protected override RateLimitLease AttemptAcquireCore(int permitCount) => Decided.Undecided;
+
+        protected override async ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken ct) =>
+            await owner.TakeAsync(key, perSecond, perMinute, ct);
     }
 
     private sealed class ChainedWindows(int perSecond, int perMinute) : RateLimiter
@@ -135,6 +190,23 @@ public sealed class ApplicationRateLimits(Microsoft.Extensions.Options.IOptions<
                 b?.Dispose();
                 base.Dispose(disposing);
             }
+        }
+    }
+
+    /// <summary>A lease that holds nothing: granted, refused with a time to wait, or not decided yet.</summary>
+    private sealed class Decided(bool acquired, TimeSpan? retryAfter) : RateLimitLease
+    {
+        public static readonly Decided Granted = new(true, null);
+        public static readonly Decided Undecided = new(false, null);
+        public static Decided Refused(Duration? wait) => new(false, wait is { } w && w > Duration.Zero ? w.ToTimeSpan() : TimeSpan.FromSeconds(1));
+
+        public override bool IsAcquired => acquired;
+        public override IEnumerable<string> MetadataNames => retryAfter is null ? [] : [MetadataName.RetryAfter.Name];
+
+        public override bool TryGetMetadata(string metadataName, out object? metadata)
+        {
+            metadata = metadataName == MetadataName.RetryAfter.Name ? retryAfter : null;
+            return metadata is not null;
         }
     }
 }

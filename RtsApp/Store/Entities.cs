@@ -187,7 +187,7 @@ public static class CallbackStatuses
 }
 
 /// <summary>The admin dashboard's one sign-in (SPEC §10): the password only as a hash. The sign-in limits are in
-/// <see cref="AdminSignInThrottle"/>.</summary>
+/// <see cref="ThrottleWindow"/>.</summary>
 public sealed class AdminCredential
 {
     /// <summary>There is one row; its id is <see cref="SingleId"/>.</summary>
@@ -196,7 +196,7 @@ public sealed class AdminCredential
     public required string Id { get; set; }
     /// <summary>ASP.NET Core Identity's <c>PasswordHasher</c> format (PBKDF2 with a random salt).</summary>
     public required string PasswordHash { get; set; }
-    /// <summary>No longer used (the one global lockout, replaced by <see cref="AdminSignInThrottle"/>); the column stays so
+    /// <summary>No longer used (the one global lockout, replaced by <see cref="ThrottleWindow"/>); the column stays so
     /// that the schema only grows and older processes keep working during a rolling upgrade.</summary>
     public int FailedAttempts { get; set; }
     /// <summary>No longer used, like <see cref="FailedAttempts"/>.</summary>
@@ -204,10 +204,12 @@ public sealed class AdminCredential
     public Instant UpdatedAt { get; set; }
 }
 
-/// <summary>One fixed window of admin sign-in attempts for one <see cref="Key"/> (a client, or the global backstop):
-/// <see cref="Attempts"/> counts the attempts let through since <see cref="WindowStart"/>. Counted in the database by
-/// single conditional statements, so concurrent attempts on any number of processes cannot exceed the limit.</summary>
-public sealed class AdminSignInThrottle
+/// <summary>One fixed window of a limit counted in the database (<see cref="Throttles"/>), for one <see cref="Key"/>:
+/// admin sign-in attempts per client (<c>ip:…</c>) and overall (<c>*</c>), and on PostgreSQL each application's API
+/// requests per second and per minute (<c>app:…</c>). <see cref="Attempts"/> counts what was let through since
+/// <see cref="WindowStart"/>. The table keeps the name it got when only the sign-in used it
+/// (<c>admin_sign_in_throttles</c>), so that the schema only grows.</summary>
+public sealed class ThrottleWindow
 {
     public required string Key { get; set; }
     public Instant WindowStart { get; set; }

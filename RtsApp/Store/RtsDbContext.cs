@@ -28,7 +28,7 @@ public sealed class RtsDbContext(DbContextOptions<RtsDbContext> options) : DbCon
     public DbSet<LinkEventClaim> LinkEventClaims => Set<LinkEventClaim>();
     public DbSet<CallbackDelivery> CallbackDeliveries => Set<CallbackDelivery>();
     public DbSet<AdminCredential> AdminCredentials => Set<AdminCredential>();
-    public DbSet<AdminSignInThrottle> AdminSignInThrottles => Set<AdminSignInThrottle>();
+    public DbSet<ThrottleWindow> ThrottleWindows => Set<ThrottleWindow>();
     public DbSet<AvailabilityRule> AvailabilityRules => Set<AvailabilityRule>();
     public DbSet<AvailablePeriodRow> AvailablePeriods => Set<AvailablePeriodRow>();
     public DbSet<CalendarConnection> CalendarConnections => Set<CalendarConnection>();
@@ -163,7 +163,7 @@ public sealed class RtsDbContext(DbContextOptions<RtsDbContext> options) : DbCon
             e.HasKey(x => x.Id);
             e.Property(x => x.PasswordHash).HasMaxLength(1024);
         });
-        b.Entity<AdminSignInThrottle>(e =>
+        b.Entity<ThrottleWindow>(e =>
         {
             e.ToTable("admin_sign_in_throttles");
             e.HasKey(x => x.Key);

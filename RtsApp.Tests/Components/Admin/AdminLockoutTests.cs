@@ -84,7 +84,7 @@ public sealed class AdminLockoutTests : IDisposable
         refused.LockedUntil.ShouldBe(factory.Clock.Now + AdminSignIn.GlobalWindow);
         // The refused attempt did not use up that client's own allowance.
         await using (var db = factory.Db())
-            (await db.AdminSignInThrottles.SingleAsync(t => t.Key == "ip:192.0.2.99")).Attempts.ShouldBe(0);
+            (await db.ThrottleWindows.SingleAsync(t => t.Key == "ip:192.0.2.99")).Attempts.ShouldBe(0);
 
         factory.Clock.Advance(AdminSignIn.GlobalWindow);
         (await signIn.CheckAsync(AdminSession.Password, "ip:192.0.2.99")).Succeeded.ShouldBeTrue();

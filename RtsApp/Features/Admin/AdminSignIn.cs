@@ -16,7 +16,7 @@ public sealed record AdminSignInResult(bool Succeeded, bool PasswordChecked, Ins
 }
 
 /// <summary>Checks the admin password (SPEC §10). The password is kept only as a PBKDF2 hash
-/// (<see cref="PasswordHasher{TUser}"/>). Guessing is limited twice, in the database (<see cref="AdminSignInThrottle"/>),
+/// (<see cref="PasswordHasher{TUser}"/>). Guessing is limited twice, in the database (<see cref="Throttles"/>),
 /// so that every process on it enforces the same limits and a restart resets nothing: each client (its address, see
 /// <see cref="ClientKey"/>) may try <see cref="MaxFailures"/> wrong passwords, then is refused for
 /// <see cref="LockoutDuration"/>; and all clients together may try <see cref="GlobalMaxFailures"/> wrong passwords per
@@ -32,7 +32,7 @@ public sealed class AdminSignIn(IDbContextFactory<RtsDbContext> dbFactory, ICloc
     /// window ends.</summary>
     public const int GlobalMaxFailures = 60;
     public static readonly Duration GlobalWindow = Duration.FromMinutes(1);
-    /// <summary>The <see cref="AdminSignInThrottle"/> row of the global count (client keys start with <c>ip:</c>).</summary>
+    /// <summary>The <see cref="ThrottleWindow"/> row of the global count (client keys start with <c>ip:</c>).</summary>
     public const string GlobalKey = "*";
 
     private static readonly PasswordHasher<AdminCredential> Hasher = new();
@@ -82,52 +82,26 @@ public sealed class AdminSignIn(IDbContextFactory<RtsDbContext> dbFactory, ICloc
         var row = await db.AdminCredentials.AsNoTracking().FirstOrDefaultAsync(c => c.Id == AdminCredential.SingleId, ct);
         if (row is null) return new AdminSignInResult(false, false, null);
 
-        if (!await TryTakeAsync(db, client, MaxFailures, LockoutDuration, now, ct))
-            return new AdminSignInResult(false, false, await WindowEndAsync(db, client, LockoutDuration, ct));
-        if (!await TryTakeAsync(db, GlobalKey, GlobalMaxFailures, GlobalWindow, now, ct))
+        if (!await db.TryTakeAsync(client, MaxFailures, LockoutDuration, now, ct))
+            return new AdminSignInResult(false, false, await db.WindowEndAsync(client, LockoutDuration, ct));
+        if (!await db.TryTakeAsync(GlobalKey, GlobalMaxFailures, GlobalWindow, now, ct))
         {
-            await GiveBackAsync(db, client, ct);
-            return new AdminSignInResult(false, false, await WindowEndAsync(db, GlobalKey, GlobalWindow, ct));
+            await db.GiveBackAsync(client, ct);
+            return new AdminSignInResult(false, false, await db.WindowEndAsync(GlobalKey, GlobalWindow, ct));
         }
 
         if (!string.IsNullOrEmpty(password) && password.Length <= 1024 && Verify(row, password))
         {
-            await db.AdminSignInThrottles.Where(t => t.Key == client).ExecuteUpdateAsync(s => s.SetProperty(t => t.Attempts, 0), ct);
-            await GiveBackAsync(db, GlobalKey, ct); // the global count is of wrong passwords
+            await db.ThrottleWindows.Where(t => t.Key == client).ExecuteUpdateAsync(s => s.SetProperty(t => t.Attempts, 0), ct);
+            await db.GiveBackAsync(GlobalKey, ct); // the global count is of wrong passwords
             return new AdminSignInResult(true, true, null);
         }
         // The failure that uses up the client's allowance restarts its window: the lockout lasts LockoutDuration from now.
         var cutoff = now - LockoutDuration;
-        var locked = await db.AdminSignInThrottles.Where(t => t.Key == client && t.Attempts >= MaxFailures && t.WindowStart > cutoff)
+        var locked = await db.ThrottleWindows.Where(t => t.Key == client && t.Attempts >= MaxFailures && t.WindowStart > cutoff)
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.WindowStart, now), ct);
         return new AdminSignInResult(false, true, locked > 0 ? now + LockoutDuration : null);
     }
-
-    /// <summary>Counts one attempt in <paramref name="key"/>'s window, starting a new window when the last one is over;
-    /// false (nothing counted) when the window already holds <paramref name="limit"/> attempts. One statement, so
-    /// concurrent attempts on any process are counted one after the other.</summary>
-    private static async Task<bool> TryTakeAsync(RtsDbContext db, string key, int limit, Duration window, Instant now, CancellationToken ct)
-    {
-        var cutoff = now - window;
-        for (var tries = 0; ; tries++)
-        {
-            var taken = await db.AdminSignInThrottles.Where(t => t.Key == key && (t.WindowStart <= cutoff || t.Attempts < limit))
-                .ExecuteUpdateAsync(s => s
-                    .SetProperty(t => t.Attempts, t => t.WindowStart <= cutoff ? 1 : t.Attempts + 1)
-                    .SetProperty(t => t.WindowStart, t => t.WindowStart <= cutoff ? now : t.WindowStart), ct);
-            if (taken > 0 || tries > 0) return taken > 0;
-            // First attempt for this key: create its row (window long over), unless a concurrent attempt just did, and
-            // count again. Same statement on SQLite and PostgreSQL.
-            await db.Database.ExecuteSqlAsync(
-                $"""INSERT INTO "admin_sign_in_throttles" ("Key", "WindowStart", "Attempts") VALUES ({key}, {0L}, {0}) ON CONFLICT ("Key") DO NOTHING""", ct);
-        }
-    }
-
-    private static Task<int> GiveBackAsync(RtsDbContext db, string key, CancellationToken ct) =>
-        db.AdminSignInThrottles.Where(t => t.Key == key && t.Attempts > 0).ExecuteUpdateAsync(s => s.SetProperty(t => t.Attempts, t => t.Attempts - 1), ct);
-
-    private static async Task<Instant?> WindowEndAsync(RtsDbContext db, string key, Duration window, CancellationToken ct) =>
-        await db.AdminSignInThrottles.AsNoTracking().Where(t => t.Key == key).Select(t => (Instant?)t.WindowStart).FirstOrDefaultAsync(ct) + window;
 
     private static AdminCredential New(string password, Instant now)
     {
