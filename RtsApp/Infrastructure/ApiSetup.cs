@@ -106,7 +106,7 @@ public sealed partial class ApplicationRateLimits(IOptions<RateLimitOptions> opt
     }
 
     /// <summary>Takes a permit of the per-second window, then of the per-minute one; a refusal by the minute gives the
-    /// second's back, so a refused request counts in neither (as <see cref="ChainedWindows"/>). If the database cannot
+    /// second's back, so a refused request counts in neither (as in <see cref="ChainedWindows"/>). If the database cannot
     /// be asked, the request is let through: the limit protects the service, it must not add a way to fail.</summary>
     private async Task<RateLimitLease> TakeAsync(string key, int perSecond, int perMinute, CancellationToken ct)
     {
@@ -160,12 +160,15 @@ public sealed partial class ApplicationRateLimits(IOptions<RateLimitOptions> opt
         public override TimeSpan? IdleDuration => null;
         public override RateLimiterStatistics? GetStatistics() => null;
 
+        /// <summary>A refusal counts in neither window: the second's permits are looked at before the minute's is taken
+        /// (a concurrent request can still take the last one in between; then the minute's permit is spent).</summary>
         protected override RateLimitLease AttemptAcquireCore(int permitCount)
         {
-            var a = second?.AttemptAcquire(permitCount);
-            if (a is { IsAcquired: false }) return a;
+            if (second?.GetStatistics()?.CurrentAvailablePermits < permitCount) return second.AttemptAcquire(permitCount);
             var b = minute?.AttemptAcquire(permitCount);
-            if (b is { IsAcquired: false }) { a?.Dispose(); return b; }
+            if (b is { IsAcquired: false }) return b;
+            var a = second?.AttemptAcquire(permitCount);
+            if (a is { IsAcquired: false }) { b?.Dispose(); return a; }
             return new Both(a, b);
         }
 
