@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
@@ -58,6 +59,20 @@ public sealed class TelemetryTests(TelemetryFixture fixture) : IClassFixture<Tel
         commands.ShouldContain(c => ((string)c.GetTagItem("db.query.text")!).Contains("FROM events WHERE") && c.GetTagItem("db.response.returned_rows") is int);
         // The command text only: the accounts asked about are parameters, never in the span.
         commands.ShouldAllBe(c => !((string)c.GetTagItem("db.query.text")!).Contains(w.A) && !((string)c.GetTagItem("db.query.text")!).Contains(w.B));
+    }
+
+    [Fact]
+    public async Task Availability_AFailedBusyRead_MarksItsSpanFailed()
+    {
+        await using var broken = new RtsAppFactory();
+        var w = await LinkWorld.CreateAsync(broken);
+        await using (var db = broken.Db()) await db.Database.ExecuteSqlRawAsync("ALTER TABLE events RENAME TO events_gone");
+        using var recorder = new TelemetryRecorder();
+
+        (await w.Api.PostAsync("/v1/availability", Query(w.A, w.B))).StatusCode.ShouldBe(System.Net.HttpStatusCode.InternalServerError);
+
+        recorder.Spans("SELECT").ShouldContain(c => ((string)c.GetTagItem("db.query.text")!).Contains("FROM events WHERE")
+                                                    && c.Status == ActivityStatusCode.Error && c.StatusDescription != null);
     }
 
     [Fact]

@@ -76,8 +76,15 @@ internal static class BusyTimeReader
         Add(command, FromParameter, from.ToUnixTimeTicks());
         Add(command, ToParameter, to.ToUnixTimeTicks());
         Add(command, TransparentParameter, false);
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct)) rows.Add(first + reader.GetInt32(0), reader.GetInt64(1), reader.GetInt64(2));
+        try
+        {
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct)) rows.Add(first + reader.GetInt32(0), reader.GetInt64(1), reader.GetInt64(2));
+        }
+        catch (Exception e) when (DbCommandTracing.Failed(span, e))
+        {
+            throw; // not reached: the filter only marks the span
+        }
         span?.SetTag("db.response.returned_rows", rows.Count - before);
     }
 
@@ -88,10 +95,23 @@ internal static class BusyTimeReader
     private static void ReadSqlite(SqliteConnection connection, LockWait lockWait, IReadOnlyList<string> calendarIds,
         int first, int end, Instant from, Instant to, Rows rows, CancellationToken ct)
     {
-        var handle = connection.Handle!;
         var sql = Sql(first, end);
         using var span = DbCommandTracing.StartCommand(sql, postgres: false, connection.Database);
         var before = rows.Count;
+        try
+        {
+            StepSqlite(connection.Handle!, sql, lockWait, calendarIds, first, end, from, to, rows, ct);
+        }
+        catch (Exception e) when (DbCommandTracing.Failed(span, e))
+        {
+            throw; // not reached: the filter only marks the span
+        }
+        span?.SetTag("db.response.returned_rows", rows.Count - before);
+    }
+
+    private static void StepSqlite(sqlite3 handle, string sql, LockWait lockWait, IReadOnlyList<string> calendarIds,
+        int first, int end, Instant from, Instant to, Rows rows, CancellationToken ct)
+    {
         // Another connection may hold a lock that the statement needs before its first row, to read the schema (here) or
         // to start reading (at the first step; under WAL only a connection in exclusive locking mode does that).
         int rc;
@@ -120,10 +140,7 @@ internal static class BusyTimeReader
                         rows.Add(first + (int)Native.sqlite3_column_int64(pointer, 0), Native.sqlite3_column_int64(pointer, 1), Native.sqlite3_column_int64(pointer, 2));
                     }
                     else if (rc == raw.SQLITE_DONE)
-                    {
-                        span?.SetTag("db.response.returned_rows", rows.Count - before);
                         return;
-                    }
                     else if (!started && lockWait.Again(rc, ct))
                         raw.sqlite3_reset(statement);
                     else

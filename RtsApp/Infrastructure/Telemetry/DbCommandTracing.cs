@@ -50,8 +50,16 @@ public sealed class DbCommandTracing : DbCommandInterceptor
     {
         if (!running.TryGetValue(command, out var activity)) return;
         running.Remove(command);
-        if (failure is not null) activity.SetStatus(ActivityStatusCode.Error, failure.GetType().Name);
+        if (failure is not null) Failed(activity, failure);
         activity.Stop();
+    }
+
+    /// <summary>Marks a command's span (<see cref="StartCommand"/>) as failed with the exception's type; false, so that it
+    /// can be an exception filter that lets the exception through: <c>catch (Exception e) when (Failed(span, e))</c>.</summary>
+    public static bool Failed(Activity? span, Exception failure)
+    {
+        span?.SetStatus(ActivityStatusCode.Error, failure.GetType().Name);
+        return false;
     }
 
     /// <summary>The span's name: the statement's first keyword (SELECT, UPDATE, ...), as the database conventions ask
