@@ -33,6 +33,27 @@ public sealed class StoreStartupTests
     }
 
     [Fact]
+    public async Task Request_WhenTheStoreIsNotReadyWithinTheDoorWait_Gets503WithRetryAfter_AndLaterOnesRun()
+    {
+        using var release = new ManualResetEventSlim();
+        var startup = new StoreStartup(() => release.Wait()) { DoorWait = TimeSpan.FromMilliseconds(50) };
+        var (pipeline, ran) = Pipeline(startup);
+
+        var early = new DefaultHttpContext();
+        await pipeline(early).WaitAsync(Eventually.Limit);
+        early.Response.StatusCode.ShouldBe(StatusCodes.Status503ServiceUnavailable);
+        early.Response.Headers.RetryAfter.ToString().ShouldBe("5");
+        ran().ShouldBe(0);
+
+        release.Set();
+        await startup.Ready.WaitAsync(Eventually.Limit);
+        var later = new DefaultHttpContext();
+        await pipeline(later).WaitAsync(Eventually.Limit);
+        later.Response.StatusCode.ShouldBe(StatusCodes.Status204NoContent);
+        ran().ShouldBe(1);
+    }
+
+    [Fact]
     public async Task FailedMigration_FailsTheStart_AndRequestsGet503()
     {
         var startup = new StoreStartup(() => throw new InvalidOperationException("database unreachable"));

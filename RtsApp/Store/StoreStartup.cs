@@ -73,14 +73,24 @@ public sealed class StoreStartup : IHostedLifecycleService
         ready = true;
     }
 
-    /// <summary>Holds a request until <see cref="Ready"/>: only those arriving in a fresh process's first moments wait.
-    /// If the start failed they get a 503 (the process is stopping).</summary>
+    /// <summary>How long a request waits at the door (<see cref="WaitForReadyAsync"/>) before it is told to come back: a
+    /// long data upgrade, or another process's migration holding the lock, must not hold clients and health checks
+    /// until their own timeouts.</summary>
+    internal TimeSpan DoorWait { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>What a request is told to wait before it tries again while the store is not ready: the
+    /// <c>Retry-After</c> of the 503.</summary>
+    internal const int RetryAfterSeconds = 5;
+
+    /// <summary>Holds a request until <see cref="Ready"/>: only those arriving in a fresh process's first moments wait,
+    /// for <see cref="DoorWait"/> at most. False when the store is still not ready then, or the start failed (the
+    /// process is stopping): the caller answers 503.</summary>
     internal async Task<bool> WaitForReadyAsync(CancellationToken ct)
     {
         if (ready) return true;
         try
         {
-            await Ready.WaitAsync(ct);
+            await Ready.WaitAsync(DoorWait, ct);
             return true;
         }
         catch (Exception) when (!ct.IsCancellationRequested)
@@ -97,14 +107,19 @@ public sealed class StoreStartup : IHostedLifecycleService
 
 public static class StoreStartupSetup
 {
-    /// <summary>The first middleware: requests wait until the store is ready (<see cref="StoreStartup"/>).</summary>
+    /// <summary>The first middleware: requests wait until the store is ready (<see cref="StoreStartup"/>), or get a 503
+    /// with <c>Retry-After</c>.</summary>
     public static IApplicationBuilder UseStoreStartup(this IApplicationBuilder app)
     {
         var startup = app.ApplicationServices.GetRequiredService<StoreStartup>();
         return app.Use(async (http, next) =>
         {
             if (await startup.WaitForReadyAsync(http.RequestAborted)) await next(http);
-            else http.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            else
+            {
+                http.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+                http.Response.Headers.RetryAfter = StoreStartup.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
         });
     }
 }
