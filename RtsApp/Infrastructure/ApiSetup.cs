@@ -69,26 +69,30 @@ public static class ApiSetup
     }
 }
 
-/// <summary>SPEC §11's per-application request limits, a per-second and a per-minute fixed window (either switched off
+/// <summary>SPEC §11's per-application request limits: a per-second and a per-minute fixed window (either switched off
 /// by 0), used by the /v1 group's policy and by pages that act for an application. Counted where every process serving
-/// the application sees them: in memory on SQLite (one process), in the database on PostgreSQL (<see cref="Throttles"/>),
-/// so that N processes behind a load balancer allow the configured limits, not N times them.</summary>
+/// the application sees them (<see cref="IThrottles"/>): in memory on SQLite (one process), in the database on
+/// PostgreSQL, so that N processes behind a load balancer allow the configured limits, not N times them.</summary>
 public sealed partial class ApplicationRateLimits(IOptions<RateLimitOptions> options, IOptions<DatabaseOptions> database,
     IDbContextFactory<RtsDbContext> dbFactory, IClock clock, ILogger<ApplicationRateLimits> log) : IDisposable
 {
+    /// <summary>How long the database may take to count a request before it is let through uncounted.</summary>
+    internal static readonly TimeSpan CountTimeout = TimeSpan.FromSeconds(2);
     private static readonly Duration Second = Duration.FromSeconds(1);
     private static readonly Duration Minute = Duration.FromMinutes(1);
+    private static readonly TimeSpan WarningInterval = TimeSpan.FromSeconds(10);
+
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, RateLimiter> limiters = new(StringComparer.Ordinal);
-    private readonly bool shared = database.Value.Provider.Equals(DatabaseProviders.Postgres, StringComparison.OrdinalIgnoreCase);
+    private readonly MemoryThrottles? memory =
+        database.Value.Provider.Equals(DatabaseProviders.Postgres, StringComparison.OrdinalIgnoreCase) ? null : new MemoryThrottles();
+    private long lastWarning;
 
     /// <summary>The application's limiter, or null when no limit is set.</summary>
     public RateLimiter? For(string applicationId)
     {
         var (perSecond, perMinute) = (options.Value.PermitsPerSecond, options.Value.PermitsPerMinute);
         if (perSecond <= 0 && perMinute <= 0) return null;
-        return limiters.GetOrAdd(applicationId, id => shared
-            ? new StoreWindows(this, "app:" + id, perSecond, perMinute)
-            : new ChainedWindows(perSecond, perMinute));
+        return limiters.GetOrAdd(applicationId, id => new Windows(this, "app:" + id, perSecond, perMinute));
     }
 
     /// <summary>Takes one permit of the application's: an acquired lease, or a refused one that says when to retry
@@ -105,95 +109,71 @@ public sealed partial class ApplicationRateLimits(IOptions<RateLimitOptions> opt
         foreach (var limiter in limiters.Values) limiter.Dispose();
     }
 
-    /// <summary>Takes a permit of the per-second window, then of the per-minute one; a refusal by the minute gives the
-    /// second's back, so a refused request counts in neither (as in <see cref="ChainedWindows"/>). If the database cannot
-    /// be asked, the request is let through: the limit protects the service, it must not add a way to fail.</summary>
-    private async Task<RateLimitLease> TakeAsync(string key, int perSecond, int perMinute, CancellationToken ct)
+    /// <summary>Counts in the database (PostgreSQL). If it does not answer within <see cref="CountTimeout"/>, or fails, the
+    /// request is let through: the limit protects the service, it must not add a way to fail or to hang.</summary>
+    private async ValueTask<RateLimitLease> TakeSharedAsync(string key, int perSecond, int perMinute, CancellationToken ct)
     {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(CountTimeout);
         try
         {
-            await using var db = await dbFactory.CreateDbContextAsync(ct);
-            await db.Database.OpenConnectionAsync(ct);
-            var now = clock.GetCurrentInstant();
-            var (secondKey, minuteKey) = (key + ":s", key + ":m");
-            if (perSecond > 0 && !await db.TryTakeAsync(secondKey, perSecond, Second, now, ct))
-                return Decided.Refused(await db.WindowEndAsync(secondKey, Second, ct) - now);
-            if (perMinute > 0 && !await db.TryTakeAsync(minuteKey, perMinute, Minute, now, ct))
-            {
-                if (perSecond > 0) await db.GiveBackAsync(secondKey, ct);
-                return Decided.Refused(await db.WindowEndAsync(minuteKey, Minute, ct) - now);
-            }
-            return Decided.Granted;
+            await using var db = await dbFactory.CreateDbContextAsync(timeout.Token);
+            await db.Database.OpenConnectionAsync(timeout.Token); // one connection for every statement below
+            return await TakeAsync(new DatabaseThrottles(db), clock.GetCurrentInstant(), key, perSecond, perMinute, timeout.Token);
         }
         catch (Exception e) when (!ct.IsCancellationRequested)
         {
-            LogUncounted(log, e, key);
+            var now = Environment.TickCount64;
+            var last = Interlocked.Read(ref lastWarning);
+            if ((last == 0 || now - last >= (long)WarningInterval.TotalMilliseconds) && Interlocked.CompareExchange(ref lastWarning, now, last) == last)
+                LogUncounted(log, e, key);
             return Decided.Granted;
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Rate limit of {Key} not counted (the database did not answer); the request is let through")]
-    private static partial void LogUncounted(ILogger logger, Exception exception, string key);
-
-    /// <summary>The windows in the database (<see cref="TakeAsync"/>). They can only be asked asynchronously, so
-    /// <see cref="RateLimiter.AttemptAcquire"/> answers "not now" without asking, and the rate-limiting middleware goes on
-    /// to <see cref="RateLimiter.AcquireAsync"/>, which decides (the middleware's metrics count that as a queued wait).</summary>
-    private sealed class StoreWindows(ApplicationRateLimits owner, string key, int perSecond, int perMinute) : RateLimiter
+    /// <summary>Takes a permit of the per-second window, then of the per-minute one; a refusal by the minute gives the
+    /// second's back, so a refused request counts in neither. Retry-After is the time left in the window that refused.</summary>
+    private static async ValueTask<RateLimitLease> TakeAsync(IThrottles counts, Instant now, string key, int perSecond, int perMinute, CancellationToken ct)
     {
-        public override TimeSpan? IdleDuration => null;
-        public override RateLimiterStatistics? GetStatistics() => null;
-
-        protected override RateLimitLease AttemptAcquireCore(int permitCount) => Decided.Undecided;
-
-        protected override async ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken ct) =>
-            await owner.TakeAsync(key, perSecond, perMinute, ct);
+        var (secondKey, minuteKey) = (key + ":s", key + ":m");
+        Instant? second = null;
+        if (perSecond > 0 && (second = await counts.TryTakeAsync(secondKey, perSecond, Second, now, ct)) is null)
+            return Decided.Refused(await counts.WindowStartAsync(secondKey, ct) + Second - now);
+        if (perMinute > 0 && await counts.TryTakeAsync(minuteKey, perMinute, Minute, now, ct) is null)
+        {
+            if (second is { } start) await counts.GiveBackAsync(secondKey, start, ct);
+            return Decided.Refused(await counts.WindowStartAsync(minuteKey, ct) + Minute - now);
+        }
+        return Decided.Granted;
     }
 
-    private sealed class ChainedWindows(int perSecond, int perMinute) : RateLimiter
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Rate limit of {Key} not counted (the database did not answer in time); requests are let through")]
+    private static partial void LogUncounted(ILogger logger, Exception exception, string key);
+
+    /// <summary>In memory the count completes at once: the lease, decided. Null when the count is in the database.</summary>
+    private RateLimitLease? TakeNow(string key, int perSecond, int perMinute)
     {
-        private readonly RateLimiter? second = perSecond > 0 ? Window(perSecond, TimeSpan.FromSeconds(1)) : null;
-        private readonly RateLimiter? minute = perMinute > 0 ? Window(perMinute, TimeSpan.FromMinutes(1)) : null;
+        if (memory is null) return null;
+        var pending = TakeAsync(memory, clock.GetCurrentInstant(), key, perSecond, perMinute, default);
+        return pending.IsCompleted ? pending.Result : pending.AsTask().GetAwaiter().GetResult(); // always completed: MemoryThrottles never waits
+    }
 
-        private static FixedWindowRateLimiter Window(int permits, TimeSpan window) =>
-            new(new FixedWindowRateLimiterOptions { PermitLimit = permits, Window = window, QueueLimit = 0, AutoReplenishment = true });
+    private ValueTask<RateLimitLease> TakeAnyAsync(string key, int perSecond, int perMinute, CancellationToken ct) =>
+        memory is null ? TakeSharedAsync(key, perSecond, perMinute, ct) : TakeAsync(memory, clock.GetCurrentInstant(), key, perSecond, perMinute, ct);
 
+    /// <summary>One application's windows. In memory <see cref="RateLimiter.AttemptAcquire"/> decides. The database can
+    /// only be asked asynchronously: AttemptAcquire answers "not now" without asking, and the rate-limiting middleware goes
+    /// on to <see cref="RateLimiter.AcquireAsync"/>, which decides (the middleware's metrics count that as a queued
+    /// wait).</summary>
+    private sealed class Windows(ApplicationRateLimits owner, string key, int perSecond, int perMinute) : RateLimiter
+    {
         public override TimeSpan? IdleDuration => null;
         public override RateLimiterStatistics? GetStatistics() => null;
 
-        /// <summary>A refusal counts in neither window: the second's permits are looked at before the minute's is taken
-        /// (a concurrent request can still take the last one in between; then the minute's permit is spent).</summary>
-        protected override RateLimitLease AttemptAcquireCore(int permitCount)
-        {
-            if (second?.GetStatistics()?.CurrentAvailablePermits < permitCount) return second.AttemptAcquire(permitCount);
-            var b = minute?.AttemptAcquire(permitCount);
-            if (b is { IsAcquired: false }) return b;
-            var a = second?.AttemptAcquire(permitCount);
-            if (a is { IsAcquired: false }) { b?.Dispose(); return a; }
-            return new Both(a, b);
-        }
+        protected override RateLimitLease AttemptAcquireCore(int permitCount) => owner.TakeNow(key, perSecond, perMinute) ?? Decided.Undecided;
 
         protected override ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken ct) =>
-            ValueTask.FromResult(AttemptAcquireCore(permitCount));
-
-        protected override void Dispose(bool disposing)
-        {
-            second?.Dispose();
-            minute?.Dispose();
-            base.Dispose(disposing);
-        }
-
-        private sealed class Both(RateLimitLease? a, RateLimitLease? b) : RateLimitLease
-        {
-            public override bool IsAcquired => true;
-            public override IEnumerable<string> MetadataNames => [];
-            public override bool TryGetMetadata(string metadataName, out object? metadata) { metadata = null; return false; }
-            protected override void Dispose(bool disposing)
-            {
-                a?.Dispose();
-                b?.Dispose();
-                base.Dispose(disposing);
-            }
-        }
+            owner.TakeAnyAsync(key, perSecond, perMinute, ct);
     }
 
     /// <summary>A lease that holds nothing: granted, refused with a time to wait, or not decided yet.</summary>

@@ -204,7 +204,7 @@ public sealed class AdminCredential
     public Instant UpdatedAt { get; set; }
 }
 
-/// <summary>One fixed window of a limit counted in the database (<see cref="Throttles"/>), for one <see cref="Key"/>:
+/// <summary>One fixed window of a limit counted in the database (<see cref="DatabaseThrottles"/>), for one <see cref="Key"/>:
 /// admin sign-in attempts per client (<c>ip:…</c>) and overall (<c>*</c>), and on PostgreSQL each application's API
 /// requests per second and per minute (<c>app:…</c>). <see cref="Attempts"/> counts what was let through since
 /// <see cref="WindowStart"/>. The table keeps the name it got when only the sign-in used it

@@ -16,13 +16,13 @@ public sealed record AdminSignInResult(bool Succeeded, bool PasswordChecked, Ins
 }
 
 /// <summary>Checks the admin password (SPEC §10). The password is kept only as a PBKDF2 hash
-/// (<see cref="PasswordHasher{TUser}"/>). Guessing is limited twice, in the database (<see cref="Throttles"/>),
+/// (<see cref="PasswordHasher{TUser}"/>). Guessing is limited twice, in the database (<see cref="DatabaseThrottles"/>),
 /// so that every process on it enforces the same limits and a restart resets nothing: each client (its address, see
 /// <see cref="ClientKey"/>) may try <see cref="MaxFailures"/> wrong passwords, then is refused for
 /// <see cref="LockoutDuration"/>; and all clients together may try <see cref="GlobalMaxFailures"/> wrong passwords per
 /// <see cref="GlobalWindow"/>, beyond which everyone is refused until that window ends — a distributed guesser is slowed
 /// down, and the right password works again a minute after the guessing stops. An attempt takes its place in both
-/// counts before the password is checked, by one conditional UPDATE each, so concurrent attempts cannot exceed them.</summary>
+/// counts before the password is checked, by one conditional upsert each, so concurrent attempts cannot exceed them.</summary>
 public sealed class AdminSignIn(IDbContextFactory<RtsDbContext> dbFactory, IClock clock)
 {
     /// <summary>This many wrong passwords from one client lock that client out for <see cref="LockoutDuration"/>.</summary>
@@ -82,18 +82,19 @@ public sealed class AdminSignIn(IDbContextFactory<RtsDbContext> dbFactory, ICloc
         var row = await db.AdminCredentials.AsNoTracking().FirstOrDefaultAsync(c => c.Id == AdminCredential.SingleId, ct);
         if (row is null) return new AdminSignInResult(false, false, null);
 
-        if (!await db.TryTakeAsync(client, MaxFailures, LockoutDuration, now, ct))
-            return new AdminSignInResult(false, false, await db.WindowEndAsync(client, LockoutDuration, ct));
-        if (!await db.TryTakeAsync(GlobalKey, GlobalMaxFailures, GlobalWindow, now, ct))
+        var throttles = new DatabaseThrottles(db);
+        if (await throttles.TryTakeAsync(client, MaxFailures, LockoutDuration, now, ct) is not { } clientWindow)
+            return new AdminSignInResult(false, false, await throttles.WindowStartAsync(client, ct) + LockoutDuration);
+        if (await throttles.TryTakeAsync(GlobalKey, GlobalMaxFailures, GlobalWindow, now, ct) is not { } globalWindow)
         {
-            await db.GiveBackAsync(client, ct);
-            return new AdminSignInResult(false, false, await db.WindowEndAsync(GlobalKey, GlobalWindow, ct));
+            await throttles.GiveBackAsync(client, clientWindow, ct);
+            return new AdminSignInResult(false, false, await throttles.WindowStartAsync(GlobalKey, ct) + GlobalWindow);
         }
 
         if (!string.IsNullOrEmpty(password) && password.Length <= 1024 && Verify(row, password))
         {
             await db.ThrottleWindows.Where(t => t.Key == client).ExecuteUpdateAsync(s => s.SetProperty(t => t.Attempts, 0), ct);
-            await db.GiveBackAsync(GlobalKey, ct); // the global count is of wrong passwords
+            await throttles.GiveBackAsync(GlobalKey, globalWindow, ct); // the global count is of wrong passwords
             return new AdminSignInResult(true, true, null);
         }
         // The failure that uses up the client's allowance restarts its window: the lockout lasts LockoutDuration from now.
