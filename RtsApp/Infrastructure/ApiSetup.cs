@@ -147,7 +147,7 @@ public sealed partial class ApplicationRateLimits(IOptions<RateLimitOptions> opt
         return Decided.Granted;
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Rate limit of {Key} not counted (the database did not answer in time); requests are let through")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Rate limit of {Key} not counted (the database failed or did not answer within 2 s); requests are let through")]
     private static partial void LogUncounted(ILogger logger, Exception exception, string key);
 
     /// <summary>In memory the count completes at once: the lease, decided. Null when the count is in the database.</summary>
