@@ -18,9 +18,10 @@ public static class ValidationRules
     public static IRuleBuilderOptions<T, TProperty> Present<T, TProperty>(this IRuleBuilder<T, TProperty> rule) =>
         rule.NotNull().WithMessage(RequiredMessage);
 
-    /// <summary>Absent, or an IANA id tzdb knows: <c>errors.unknown_time_zone</c>.</summary>
+    /// <summary>Absent, or an IANA id tzdb knows: <c>errors.unknown_time_zone</c>. An empty string is not absent: the
+    /// code after validation reads a present tzid as a zone.</summary>
     public static IRuleBuilderOptions<T, string?> KnownZone<T>(this IRuleBuilder<T, string?> rule) =>
-        rule.Must(z => string.IsNullOrEmpty(z) || TzdbZones.IsKnown(z)).WithErrorCode(UnknownZoneKey).WithMessage(UnknownZoneMessage);
+        rule.Must(z => z is null || TzdbZones.IsKnown(z)).WithErrorCode(UnknownZoneKey).WithMessage(UnknownZoneMessage);
 
     /// <summary>Validates an optional child object with its own validator when present (null passes).</summary>
     public static IRuleBuilderOptions<T, TChild?> Child<T, TChild>(this IRuleBuilder<T, TChild?> rule, IValidator<TChild> validator)

@@ -1,5 +1,7 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using NodaTime;
+using RtsApp.Features.Links;
 using RtsApp.Infrastructure;
 using RtsApp.Tests.Infrastructure;
 
@@ -145,6 +147,30 @@ public sealed class LinksApiTests(RtsAppFactory factory) : IClassFixture<RtsAppF
         Key(errors, path).ShouldBe(key);
     }
 
+    [Fact]
+    public async Task CreateScheduling_EmptyCallbackUrls_AreNone_NotAUrlToCall()
+    {
+        var w = await World();
+        var body = w.Scheduling();
+        body["callback_url"] = "https://app.example/legacy";
+        body["callback_urls"] = JsonNode.Parse("""{"completed_url": "", "no_times_suitable_url": "", "no_times_displayed_url": ""}""");
+        ((int)(await w.Api.PostAsync("/v1/real_time_scheduling", body.ToJsonString())).StatusCode).ShouldBe(200);
+
+        var request = JsonSerializer.Deserialize<LinkRequest>(body.ToJsonString(), ApiJson.Options)!;
+        request.Parse(sequencing: false, allowPrivateCallbacks: false).TryGet(out var spec, out _).ShouldBeTrue();
+        spec.Callbacks.ShouldBe(new LinkCallbackUrls("https://app.example/legacy", null, null));
+    }
+
+    [Fact]
+    public void StoredLink_WithEmptyCallbackUrls_ReadsThemAsNone()
+    {
+        // Links stored before empty URLs were read as none kept "" (and their page and booking failed).
+        var stored = JsonSerializer.Serialize(new LinkCallbackUrls("https://a.example/", "https://b.example/", "https://c.example/"), ApiJson.Options)
+            .Replace("https://a.example/", "", StringComparison.Ordinal).Replace("https://b.example/", "", StringComparison.Ordinal);
+
+        JsonSerializer.Deserialize<LinkCallbackUrls>(stored, ApiJson.Options).ShouldBe(new LinkCallbackUrls(null, null, "https://c.example/"));
+    }
+
     /// <summary>Odd shapes a client might send: a 422 (or 200 where harmless), never a 500.</summary>
     [Theory]
     [InlineData("event", "null", 422)]
@@ -155,6 +181,8 @@ public sealed class LinksApiTests(RtsAppFactory factory) : IClassFixture<RtsAppF
     [InlineData("target_calendars", "[{}]", 422)]
     [InlineData("target_calendars", "{}", 422)]
     [InlineData("callback_urls", "null", 200)]
+    [InlineData("callback_url", "\"\"", 200)]
+    [InlineData("tzid", "\"\"", 422)] // an empty tzid is not absent: it was a 500
     [InlineData("redirect_urls", "{}", 200)]
     [InlineData("formatting", "{}", 200)]
     [InlineData("minimum_notice", "{\"hours\": -1}", 422)]

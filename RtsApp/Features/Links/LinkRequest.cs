@@ -113,7 +113,8 @@ public sealed class LinkRequest
             Validated.Value(TargetCalendars, "target_calendars")
                 .Select(t => new TargetCalendarSpec(Validated.Value(t.Sub, "sub"), Validated.Value(t.CalendarId, "calendar_id"))).ToList(),
             display,
-            new LinkCallbackUrls(CallbackUrls?.CompletedUrl ?? CallbackUrl, CallbackUrls?.NoTimesSuitableUrl, CallbackUrls?.NoTimesDisplayedUrl),
+            new LinkCallbackUrls(LinkCallbackUrls.Given(CallbackUrls?.CompletedUrl) ?? CallbackUrl, CallbackUrls?.NoTimesSuitableUrl,
+                CallbackUrls?.NoTimesDisplayedUrl),
             new LinkRedirect(WebUrls.Normalize(RedirectUrls?.CompletedUrl), WebUrls.Normalize(Oauth?.RedirectUri), Oauth?.State),
             EventCreation == LinkLimits.SingleEvent,
             Formatting?.HourFormat != LinkLimits.TwelveHour,

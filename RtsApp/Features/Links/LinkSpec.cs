@@ -14,8 +14,17 @@ public sealed record InviteeRules(bool RequireName, bool RequireEmail);
 
 public sealed record TargetCalendarSpec(string Sub, string CalendarId);
 
-/// <summary>Where callbacks go; each null when not requested.</summary>
-public sealed record LinkCallbackUrls(string? Completed, string? NoTimesSuitable, string? NoTimesDisplayed);
+/// <summary>Where callbacks go; each null when not requested. An empty string is none, also in a link stored before
+/// requests said so (it used to be stored, and the page and the booking then failed to queue a callback to it).</summary>
+public sealed record LinkCallbackUrls(string? Completed, string? NoTimesSuitable, string? NoTimesDisplayed)
+{
+    public string? Completed { get; init; } = Given(Completed);
+    public string? NoTimesSuitable { get; init; } = Given(NoTimesSuitable);
+    public string? NoTimesDisplayed { get; init; } = Given(NoTimesDisplayed);
+
+    /// <summary>An optional URL as the request validator reads it: null or empty is none.</summary>
+    public static string? Given(string? url) => string.IsNullOrEmpty(url) ? null : url;
+}
 
 /// <summary>Where the person goes after booking (SPEC §7): ASCII absolute URLs, or none (the confirmation page).</summary>
 public sealed record LinkRedirect(string? CompletedUrl, string? OAuthRedirectUri, string? OAuthState)
