@@ -52,6 +52,7 @@ app.MapStaticAssets();
 app.MapHealthChecks("/healthz");
 app.MapOpenApi();
 app.MapRtsApiGroup().MapRtsFeaturesApi();
+app.MapRtsApiFallback();
 app.MapRtsFeaturePages();
 app.MapRazorComponents<App>();
 

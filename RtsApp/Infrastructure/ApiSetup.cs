@@ -29,6 +29,7 @@ public static class ApiSetup
             .AddPolicy(ApiAuthorization.ApplicationOnly, p => p.AddAuthenticationSchemes(ApiAuthenticationHandler.SchemeName)
                 .RequireClaim(Caller.ApplicationClaim).RequireAssertion(c => !c.User.HasClaim(x => x.Type == Caller.AccountClaim)));
         services.AddSingleton<ApplicationRateLimits>();
+        services.AddSingleton<ApiRoutes>();
         services.AddRateLimiter(o =>
         {
             o.AddPolicy(RateLimitPolicy, http =>
@@ -56,17 +57,37 @@ public static class ApiSetup
             .RequireRateLimiting(RateLimitPolicy)
             .WithTags("api");
 
-    /// <summary>Reads API bodies before authentication and turns any unexpected exception into a JSON 500.</summary>
+    /// <summary>Whether a request is for the /v1 API (JSON errors) rather than a page (HTML).</summary>
+    public static bool IsApi(HttpContext http) => http.Request.Path.StartsWithSegments(ApiPrefix);
+
+    /// <summary>Reads API bodies before authentication, turns any unexpected exception into a JSON 500, and gives an error
+    /// that ends without a body (an unknown path, a method the path does not take) the API's JSON shape.</summary>
     public static WebApplication UseRtsApiBody(this WebApplication app)
     {
-        app.UseWhen(c => c.Request.Path.StartsWithSegments(ApiPrefix), branch =>
+        app.UseWhen(IsApi, branch =>
         {
             branch.UseExceptionHandler(e => e.Run(http =>
                 ApiError.Field(500, "server", "errors.internal", "an unexpected error occurred").ExecuteAsync(http)));
+            branch.UseStatusCodePages(context => BodilessError(context.HttpContext).ExecuteAsync(context.HttpContext));
             branch.Use(ApiBody.ReadAsync);
         });
         return app;
     }
+
+    /// <summary>Every other path under /v1, for any method: 404, or 405 with <c>Allow</c> when an API endpoint has the path
+    /// but not the method, in the API's JSON shape. Without it a POST to an unknown /v1 path met the site's GET-only
+    /// static-asset route (a 405), and then the HTML not-found page, whose antiforgery check refused it (an empty 400).</summary>
+    public static void MapRtsApiFallback(this WebApplication app) =>
+        app.Map(ApiPrefix + "/{**rest}", (HttpContext http, ApiRoutes routes) => routes.Unmatched(http))
+            .ExcludeFromDescription();
+
+    private static ApiError BodilessError(HttpContext http) => http.Response.StatusCode switch
+    {
+        404 => ApiError.Field(404, "path", "errors.not_found", "not found"),
+        405 => ApiError.Field(405, "method", "errors.invalid", $"{http.Request.Method} is not allowed here"),
+        var status => ApiError.Field(status, "request", "errors.invalid",
+            Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status).ToLowerInvariant()),
+    };
 }
 
 /// <summary>SPEC §11's per-application request limits: a per-second and a per-minute fixed window (either switched off
@@ -191,5 +212,26 @@ public sealed partial class ApplicationRateLimits(IOptions<RateLimitOptions> opt
             metadata = metadataName == MetadataName.RetryAfter.Name ? retryAfter : null;
             return metadata is not null;
         }
+    }
+}
+
+/// <summary>The /v1 endpoints' paths and methods, for the answer to a request none of them took
+/// (<see cref="ApiSetup.MapRtsApiFallback"/>).</summary>
+public sealed class ApiRoutes(EndpointDataSource endpoints)
+{
+    private (Microsoft.AspNetCore.Routing.Template.TemplateMatcher Path, IReadOnlyList<string> Methods)[]? routes;
+
+    /// <summary>404 when no API endpoint has the path; 405 with <c>Allow</c> when some have it for other methods.</summary>
+    public ApiError Unmatched(HttpContext http)
+    {
+        routes ??= [.. endpoints.Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.RoutePattern.PathSegments is [{ Parts: [Microsoft.AspNetCore.Routing.Patterns.RoutePatternLiteralPart { Content: "v1" }] }, ..]
+                        && !e.RoutePattern.Parameters.Any(p => p.IsCatchAll))
+            .Select(e => (new Microsoft.AspNetCore.Routing.Template.TemplateMatcher(new Microsoft.AspNetCore.Routing.Template.RouteTemplate(e.RoutePattern), []),
+                e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? []))];
+        var allowed = routes.Where(r => r.Path.TryMatch(http.Request.Path, [])).SelectMany(r => r.Methods).Distinct().ToList();
+        if (allowed.Count == 0) return ApiError.Field(404, "path", "errors.not_found", "not found");
+        http.Response.Headers.Allow = string.Join(", ", allowed);
+        return ApiError.Field(405, "method", "errors.invalid", $"{http.Request.Method} is not allowed here");
     }
 }
