@@ -61,7 +61,7 @@ public sealed class ApiError : IResult, IStatusCodeHttpResult, IEndpointMetadata
             var path = JsonPath(f.PropertyName);
             if (!errors.TryGetValue(path, out var list)) errors[path] = list = [];
             var key = f.ErrorCode is "NotEmptyValidator" or "NotNullValidator" ? Required
-                : f.ErrorCode.StartsWith("errors.", StringComparison.Ordinal) ? f.ErrorCode : Invalid;
+                : f.ErrorCode?.StartsWith("errors.", StringComparison.Ordinal) == true ? f.ErrorCode : Invalid;
             list.Add(new ErrorDetail(key, f.ErrorMessage));
         }
         return new ApiError(422, errors);

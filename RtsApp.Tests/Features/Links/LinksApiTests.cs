@@ -171,6 +171,52 @@ public sealed class LinksApiTests(RtsAppFactory factory) : IClassFixture<RtsAppF
         JsonSerializer.Deserialize<LinkCallbackUrls>(stored, ApiJson.Options).ShouldBe(new LinkCallbackUrls(null, null, "https://c.example/"));
     }
 
+    /// <summary>Two steps one event_id (a 500 at creation) or one sequence_id (stored, then the page and the booking
+    /// failed) are refused: each step books its own event and is told apart by its sequence_id.</summary>
+    [Theory]
+    [InlineData("same own event_id", "availability.sequence[1].event.event_id")]
+    [InlineData("own event_id equal to the other's made one", "availability.sequence[1].event.event_id")]
+    [InlineData("same sequence_id", "availability.sequence[1].sequence_id")]
+    [InlineData("sequence_id 2 and \"2\"", "availability.sequence[1].sequence_id")]
+    public async Task CreateSequencing_StepsThatClash_Are422AtTheSecond(string clash, string path)
+    {
+        var w = await World();
+        var body = w.Sequencing();
+        var steps = body["availability"]!["sequence"]!.AsArray();
+        switch (clash)
+        {
+            case "same own event_id":
+                steps[1]!["event"]!["event_id"] = "loop-1-a";
+                break;
+            case "own event_id equal to the other's made one":
+                steps[0]!.AsObject().Remove("event"); // its event_id is made: loop-1-first
+                steps[1]!["event"]!["event_id"] = "loop-1-first";
+                break;
+            case "same sequence_id":
+                steps[1]!["sequence_id"] = "first";
+                break;
+            default:
+                steps[0]!["sequence_id"] = "2";
+                break;
+        }
+
+        var errors = await ErrorsAsync(await w.Api.PostAsync("/v1/real_time_sequencing", body.ToJsonString()));
+
+        Key(errors, path).ShouldBe("errors.invalid");
+    }
+
+    [Fact]
+    public async Task SequencedAvailability_SameSequenceIdTwice_Is422()
+    {
+        var w = await World();
+        var body = w.Sequencing()["availability"]!.AsObject();
+        body["sequence"]![1]!["sequence_id"] = "first";
+
+        var errors = await ErrorsAsync(await w.Api.PostAsync("/v1/sequenced_availability", body.ToJsonString()));
+
+        Key(errors, "sequence[1].sequence_id").ShouldBe("errors.invalid");
+    }
+
     /// <summary>Odd shapes a client might send: a 422 (or 200 where harmless), never a 500.</summary>
     [Theory]
     [InlineData("event", "null", 422)]

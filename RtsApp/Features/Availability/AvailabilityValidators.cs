@@ -175,6 +175,16 @@ public sealed class SequencedAvailabilityValidator : AbstractValidator<Sequenced
             step.RuleFor(s => s.Id).Required().MaximumLength(256).OverridePropertyName("sequence_id");
             step.RuleFor(s => s.Event).Child(new StepEventValidator());
         });
+        // Steps are told apart by sequence_id (in the reply, and in a link's offers and booking), 1 and "1" alike.
+        RuleFor(x => x.Sequence).Custom((steps, context) =>
+        {
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            for (var i = 0; i < (steps?.Count ?? 0); i++)
+                if (steps![i]?.Id is { } id && !seen.Add(id))
+                    context.AddFailure(new FluentValidation.Results.ValidationFailure($"{context.PropertyPath}[{i}].sequence_id",
+                        "must differ from every other step's sequence_id")
+                    { ErrorCode = ApiError.Invalid });
+        });
         SharedRules.Periods(this, x => x.Periods, "query_periods", required: true);
         SharedRules.Common(this, x => x.MinimumNotice, x => x.Tzid, x => x.MaxResults, AvailabilityLimits.MaxMaxSequences);
     }

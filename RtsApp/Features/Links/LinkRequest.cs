@@ -105,7 +105,7 @@ public sealed class LinkRequest
             var a = Validated.Value(Availability, "availability").ToSpec(displayZone);
             availability = MinimumNotice is { } n ? a with { MinimumNotice = n } : a;
         }
-        return new LinkSpec(
+        var spec = new LinkSpec(
             new LinkEventSpec(Validated.Value(ev.EventId, "event.event_id"), Validated.Value(ev.Summary, "event.summary"),
                 ev.Description, eventTzid, ev.Location?.Description, ev.Organizer),
             availability,
@@ -120,6 +120,20 @@ public sealed class LinkRequest
             Formatting?.HourFormat != LinkLimits.TwelveHour,
             Invitee is { } invitee ? new InviteeRules(invitee.RequireName == true, invitee.RequireEmail == true) : null,
             Formatting?.Locale);
+        return DuplicateStepEvent(spec) is { } clash ? clash : spec;
+    }
+
+    /// <summary>Each step books its own event, so no two steps may end up with one event_id: from their own
+    /// <c>event</c>, or made of the link's event_id and the step's sequence_id (<see cref="LinkSpec.StepEvent"/>).</summary>
+    private static ApiError? DuplicateStepEvent(LinkSpec spec)
+    {
+        var steps = spec.Sequence?.Steps ?? [];
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < steps.Count; i++)
+            if (!seen.Add(spec.StepEvent(steps[i]).EventId))
+                return ApiError.Unprocessable(steps[i].Event is null ? $"availability.sequence[{i}].sequence_id" : $"availability.sequence[{i}].event.event_id",
+                    ApiError.Invalid, "must give the step an event_id no other step has (each step books its own event)");
+        return null;
     }
 }
 
