@@ -204,6 +204,15 @@ public sealed class AdminCredential
     public Instant UpdatedAt { get; set; }
 }
 
+/// <summary>An admin session ended by signing out (its id is the session cookie's <c>rts:admin_session</c> claim): its
+/// cookie is refused until <see cref="Until"/>, by when it would have expired anyway, so a copy of the cookie kept from
+/// before the sign-out opens nothing.</summary>
+public sealed class AdminSignedOutSession
+{
+    public required string SessionId { get; set; }
+    public Instant Until { get; set; }
+}
+
 /// <summary>One fixed window of a limit counted in the database (<see cref="DatabaseThrottles"/>), for one <see cref="Key"/>:
 /// admin sign-in attempts per client (<c>ip:…</c>) and overall (<c>*</c>), and on PostgreSQL each application's API
 /// requests per second and per minute (<c>app:…</c>). <see cref="Attempts"/> counts what was let through since

@@ -29,6 +29,7 @@ public sealed class RtsDbContext(DbContextOptions<RtsDbContext> options) : DbCon
     public DbSet<CallbackDelivery> CallbackDeliveries => Set<CallbackDelivery>();
     public DbSet<AdminCredential> AdminCredentials => Set<AdminCredential>();
     public DbSet<ThrottleWindow> ThrottleWindows => Set<ThrottleWindow>();
+    public DbSet<AdminSignedOutSession> AdminSignedOut => Set<AdminSignedOutSession>();
     public DbSet<AvailabilityRule> AvailabilityRules => Set<AvailabilityRule>();
     public DbSet<AvailablePeriodRow> AvailablePeriods => Set<AvailablePeriodRow>();
     public DbSet<CalendarConnection> CalendarConnections => Set<CalendarConnection>();
@@ -167,6 +168,12 @@ public sealed class RtsDbContext(DbContextOptions<RtsDbContext> options) : DbCon
         {
             e.ToTable("admin_sign_in_throttles");
             e.HasKey(x => x.Key);
+        });
+        b.Entity<AdminSignedOutSession>(e =>
+        {
+            e.ToTable("admin_signed_out");
+            e.HasKey(x => x.SessionId);
+            e.Property(x => x.SessionId).HasMaxLength(64);
         });
         b.Entity<AvailabilityRule>(e =>
         {

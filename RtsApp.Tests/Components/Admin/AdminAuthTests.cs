@@ -1,6 +1,7 @@
 using System.Net;
 using System.Reflection;
 using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using RtsApp.Features.Admin;
@@ -141,6 +142,32 @@ public sealed class AdminAuthTests : IDisposable
         var response = await session.Http.PostAsync(AdminSetup.SignOutPath, new FormUrlEncodedContent([new("__RequestVerificationToken", token)]));
         response.StatusCode.ShouldBe(HttpStatusCode.Redirect);
         (await session.Http.GetAsync("/admin")).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+    }
+
+    [Fact]
+    public async Task SignOut_ACopyOfTheCookieKeptFromBefore_OpensNothing_AndOtherSessionsStand()
+    {
+        var session = AdminSession.Anonymous(factory);
+        var signedIn = await session.SignInAsync(AdminSession.Password);
+        var cookie = signedIn.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith(AdminSetup.CookieName + "=", StringComparison.Ordinal)).Split(';')[0];
+        var other = await AdminSession.SignedInAsync(factory);
+        var copy = factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+        Task<HttpResponseMessage> WithCopyAsync()
+        {
+            var request = new HttpRequestMessage(HttpMethod.Get, "/admin/applications");
+            request.Headers.Add("Cookie", cookie);
+            return copy.SendAsync(request);
+        }
+        (await WithCopyAsync()).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        var token = (await session.PageAsync("/admin")).QuerySelector("input[name=__RequestVerificationToken]")!.GetAttribute("value")!;
+        (await session.Http.PostAsync(AdminSetup.SignOutPath, new FormUrlEncodedContent([new("__RequestVerificationToken", token)])))
+            .StatusCode.ShouldBe(HttpStatusCode.Redirect);
+
+        var replayed = await WithCopyAsync();
+        replayed.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        replayed.Headers.Location!.AbsolutePath.ShouldBe(AdminSetup.SignInPath);
+        (await other.Http.GetAsync("/admin/applications")).StatusCode.ShouldBe(HttpStatusCode.OK);
     }
 
     [Fact]

@@ -23,6 +23,7 @@ public static class AdminSetup
     public static IServiceCollection AddRtsAdmin(this IServiceCollection services)
     {
         services.AddSingleton<AdminSignIn>();
+        services.AddSingleton<AdminSessions>();
         services.AddSingleton<AdminQueries>();
         services.AddSingleton<AdminTime>();
         services.AddRtsOptions<AdminOptions>(AdminOptions.Section, o => TzdbZones.IsKnown(o.TimeZone),
@@ -41,6 +42,13 @@ public static class AdminSetup
             o.Cookie.IsEssential = true;
             o.ExpireTimeSpan = SessionIdle;
             o.SlidingExpiration = true;
+            o.Events.OnValidatePrincipal = async context =>
+            {
+                var sessions = context.HttpContext.RequestServices.GetRequiredService<AdminSessions>();
+                if (await sessions.IsLiveAsync(context.Principal, context.HttpContext.RequestAborted)) return;
+                context.RejectPrincipal();
+                await context.HttpContext.SignOutAsync(Scheme);
+            };
         });
         services.AddAuthorizationBuilder().AddPolicy(Policy, p => p.AddAuthenticationSchemes(Scheme).RequireClaim(AdminClaim));
         return services;
@@ -59,7 +67,7 @@ public static class AdminSetup
     public static async Task SignInAsync(HttpContext http, string? returnUrl)
     {
         var target = SafeReturnUrl(returnUrl);
-        await http.SignInAsync(Scheme, new ClaimsPrincipal(new ClaimsIdentity([new Claim(AdminClaim, "admin")], Scheme)),
+        await http.SignInAsync(Scheme, new ClaimsPrincipal(new ClaimsIdentity([new Claim(AdminClaim, "admin"), AdminSessions.NewSession()], Scheme)),
             new AuthenticationProperties { RedirectUri = target });
         http.Response.Redirect(target);
     }
@@ -82,9 +90,10 @@ public static class AdminSetup
     /// <summary>Stands for this site while a return URL is resolved; never sent anywhere.</summary>
     private static readonly Uri LocalOrigin = new("http://rts.invalid");
 
-    private static async Task<IResult> SignOutAsync(HttpContext http, IAntiforgery antiforgery)
+    private static async Task<IResult> SignOutAsync(HttpContext http, IAntiforgery antiforgery, AdminSessions sessions)
     {
         if (!await antiforgery.IsRequestValidAsync(http)) return Results.BadRequest();
+        await sessions.EndAsync(http.User, http.RequestAborted);
         await http.SignOutAsync(Scheme);
         return Results.Redirect(SignInPath);
     }
