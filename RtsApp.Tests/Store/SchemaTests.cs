@@ -120,6 +120,26 @@ public sealed class SchemaTests : IDisposable
         db.ThrottleWindows.ShouldBeEmpty();
     }
 
+    [Fact]
+    public void Upgrade_ToNoTimesSuitableAt_MarksTheLinksWhoseCallbackWasQueued()
+    {
+        using var db = Context();
+        var migrator = db.GetService<IMigrator>();
+        migrator.Migrate("20261124000000_AdminSignedOut");
+        db.Database.ExecuteSqlRaw("""
+            INSERT INTO "applications" ("Id", "Name", "ClientId", "SecretHash", "SecretProtected", "CreatedAt") VALUES ('app_1', 'Kept', 'ci_1', 'h1', 'p1', 0);
+            INSERT INTO "links" ("Id", "ApplicationId", "Kind", "TokenHash", "TokenProtected", "Status", "EventId", "Summary", "DisplayTzid", "RequestJson", "ExpiresAt", "CreatedAt")
+              VALUES ('sch_1', 'app_1', 'scheduling', 't1', 'p1', 'open', 'e1', 'S', 'Etc/UTC', 'x', 0, 0),
+                     ('sch_2', 'app_1', 'scheduling', 't2', 'p2', 'open', 'e2', 'S', 'Etc/UTC', 'x', 0, 0);
+            INSERT INTO "callback_deliveries" ("Id", "ApplicationId", "LinkId", "Kind", "Url", "Payload", "Status", "Attempts", "NextAttemptAt", "CreatedAt")
+              VALUES ('cb_1', 'app_1', 'sch_1', 'no_times_suitable', 'https://a.example/', 'x', 'delivered', 1, 0, 70),
+                     ('cb_2', 'app_1', 'sch_1', 'no_times_suitable', 'https://a.example/', 'x', 'delivered', 1, 0, 50),
+                     ('cb_3', 'app_1', 'sch_2', 'no_times_displayed', 'https://a.example/', 'x', 'delivered', 1, 0, 60);
+            """);
+        migrator.Migrate();
+        db.Links.OrderBy(l => l.Id).Select(l => l.NoTimesSuitableAt).ToList().ShouldBe([Instant.FromUnixTimeTicks(50), null]);
+    }
+
     public void Dispose()
     {
         foreach (var database in databases) database.Dispose();

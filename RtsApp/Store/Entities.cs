@@ -126,7 +126,11 @@ public sealed class SchedulingLink
     public Instant? ChosenEnd { get; set; }
     public Instant? CompletedAt { get; set; }
     public Instant? DisabledAt { get; set; }
+    /// <summary>When the page first showed no times: the mark that queues the no_times_displayed callback once.</summary>
     public Instant? NoTimesDisplayedAt { get; set; }
+    /// <summary>When the person first said none of the times work: the mark that queues the no_times_suitable callback
+    /// once, however often the form is sent.</summary>
+    public Instant? NoTimesSuitableAt { get; set; }
     public Instant CreatedAt { get; set; }
 }
 

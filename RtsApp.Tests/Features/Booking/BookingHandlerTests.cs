@@ -356,6 +356,21 @@ public sealed class BookingHandlerTests(RtsAppFactory factory) : IClassFixture<R
         (await w.Booking.NoTimesSuitableAsync("unknown", default)).ShouldBeNull();
     }
 
+    /// <summary>A double click sends the form twice at once: both see no callback queued yet, and only the one that
+    /// marks the link queues it.</summary>
+    [Fact]
+    public async Task NoTimesSuitable_SentManyTimesAtOnce_QueuesTheCallbackOnce()
+    {
+        var w = await World();
+        var body = w.Scheduling();
+        body["callback_urls"] = new JsonObject { ["no_times_suitable_url"] = "https://app.example/unsuitable" };
+        var link = await w.CreateAsync(body);
+
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => w.Booking.NoTimesSuitableAsync(link.Token, default))));
+
+        (await DeliveriesAsync(link.Id)).ShouldHaveSingleItem().Kind.ShouldBe(CallbackKinds.NoTimesSuitable);
+    }
+
     [Fact]
     public async Task NoTimesSuitable_WithoutTheUrl_QueuesNothing()
     {

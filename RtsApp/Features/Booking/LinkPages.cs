@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
 using NodaTime;
 using RtsApp.Features.Availability;
@@ -41,20 +42,26 @@ public sealed class LinkPages(IDbContextFactory<RtsDbContext> dbFactory, BusyTim
         var now = clock.GetCurrentInstant();
         var page = await PageAsync(db, loaded, token, now, ct);
         if (page.Status == LinkStatuses.Open && page.Times.Count == 0 && loaded.Spec.Callbacks.NoTimesDisplayed is { } url)
-        {
-            // Once per link: only the request that sets the mark queues the callback.
-            await using var tx = await db.Database.BeginTransactionAsync(ct);
-            var marked = await db.Links.Where(l => l.Id == loaded.Link.Id && l.NoTimesDisplayedAt == null)
-                .ExecuteUpdateAsync(s => s.SetProperty(l => l.NoTimesDisplayedAt, now), ct);
-            if (marked == 1)
-            {
-                CallbackOutbox.Enqueue(db, loaded.Link.ApplicationId, loaded.Link.Id, CallbackKinds.NoTimesDisplayed, url,
-                    LinkViews.Notification(loaded.Link, CallbackKinds.NoTimesDisplayed, now), now);
-                await db.SaveChangesAsync(ct);
-            }
-            await tx.CommitAsync(ct);
-        }
+            await QueueOnceAsync(db, loaded.Link, l => l.NoTimesDisplayedAt, CallbackKinds.NoTimesDisplayed, url, now, ct);
         return page;
+    }
+
+    /// <summary>Queues a link's callback once, however many requests ask at once: only the request that sets the link's
+    /// <paramref name="mark"/> (one conditional UPDATE, in the same transaction as the delivery) queues it.</summary>
+    private static async Task QueueOnceAsync(RtsDbContext db, SchedulingLink link, Expression<Func<SchedulingLink, Instant?>> mark,
+        string kind, string url, Instant now, CancellationToken ct)
+    {
+        var unmarked = Expression.Lambda<Func<SchedulingLink, bool>>(
+            Expression.Equal(mark.Body, Expression.Constant(null, typeof(Instant?))), mark.Parameters);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var marked = await db.Links.Where(l => l.Id == link.Id).Where(unmarked)
+            .ExecuteUpdateAsync(s => s.SetProperty(mark, now), ct);
+        if (marked == 1)
+        {
+            CallbackOutbox.Enqueue(db, link.ApplicationId, link.Id, kind, url, LinkViews.Notification(link, kind, now), now);
+            await db.SaveChangesAsync(ct);
+        }
+        await tx.CommitAsync(ct);
     }
 
     /// <summary>What the confirm step asks of the person, read without computing any times; null for an unknown token.</summary>
@@ -70,13 +77,8 @@ public sealed class LinkPages(IDbContextFactory<RtsDbContext> dbFactory, BusyTim
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         if (await LinkStore.ByTokenAsync(db, token, ct) is not { } loaded) return false;
         var now = clock.GetCurrentInstant();
-        if (LinkStatus.IsOpen(loaded.Link, now) && loaded.Spec.Callbacks.NoTimesSuitable is { } url
-            && !await db.CallbackDeliveries.AnyAsync(d => d.LinkId == loaded.Link.Id && d.Kind == CallbackKinds.NoTimesSuitable, ct))
-        {
-            CallbackOutbox.Enqueue(db, loaded.Link.ApplicationId, loaded.Link.Id, CallbackKinds.NoTimesSuitable, url,
-                LinkViews.Notification(loaded.Link, CallbackKinds.NoTimesSuitable, now), now);
-            await db.SaveChangesAsync(ct);
-        }
+        if (LinkStatus.IsOpen(loaded.Link, now) && loaded.Spec.Callbacks.NoTimesSuitable is { } url)
+            await QueueOnceAsync(db, loaded.Link, l => l.NoTimesSuitableAt, CallbackKinds.NoTimesSuitable, url, now, ct);
         return true;
     }
 
