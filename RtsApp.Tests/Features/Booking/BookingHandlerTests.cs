@@ -214,6 +214,25 @@ public sealed class BookingHandlerTests(RtsAppFactory factory) : IClassFixture<R
     }
 
     [Fact]
+    public async Task Book_Sequencing_EachStepsEventCarriesItsOwnDescription_ElseTheLinks()
+    {
+        var w = await World();
+        var body = w.Sequencing();
+        body["event"]!["description"] = "The whole loop";
+        body["availability"]!["sequence"]![0]!["event"]!["description"] = "Whiteboard round";
+        var link = await w.CreateAsync(body, "/v1/real_time_sequencing");
+
+        (await w.Booking.BookAsync(link.Token, Nine, null, default)).ShouldBeOfType<PageResult.Booked>();
+
+        async Task<string> DescriptionIn(string calendar) =>
+            (await w.Api.GetOkAsync($"/v1/events?from=2026-03-27&to=2026-03-28&calendar_ids[]={calendar}"))["events"]![0]!["description"]!.GetValue<string>();
+        (await DescriptionIn(w.CalA)).ShouldBe("Whiteboard round");
+        (await DescriptionIn(w.CalB)).ShouldBe("The whole loop");
+        var ics = (await w.Booking.IcsAsync(link.Token, default))!.Replace("\r\n ", "", StringComparison.Ordinal).Split("\r\n");
+        ics.Where(line => line.StartsWith("DESCRIPTION:", StringComparison.Ordinal)).ShouldBe(["DESCRIPTION:Whiteboard round", "DESCRIPTION:The whole loop"]);
+    }
+
+    [Fact]
     public async Task Book_Sequencing_WritesEachStepsEvent_AndStatusCarriesTheSequence()
     {
         var w = await World();

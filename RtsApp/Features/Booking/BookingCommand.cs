@@ -133,13 +133,13 @@ public sealed partial class BookingCommand(IDbContextFactory<RtsDbContext> dbFac
     {
         var spec = l.Spec;
         var groupSubs = spec.Groups.SelectMany(g => g.Members).Select(m => m.Sub).ToHashSet();
-        var description = string.Join("\n\n", new[] { spec.Event.Description, InviteeForm.Describe(chosen.Invitee) }.OfType<string>());
-        var parts = chosen.Sequence?.Select(s => (s.EventId, s.Summary, s.Start, s.End, (IReadOnlyCollection<string>)s.Participants)).ToList()
-            ?? [(l.Link.EventId, l.Link.Summary, start, end, chosen.Participants)];
+        var parts = chosen.Sequence?.Select(s => (s.EventId, s.Summary, s.Start, s.End, (IReadOnlyCollection<string>)s.Participants, (string?)s.SequenceId)).ToList()
+            ?? [(l.Link.EventId, l.Link.Summary, start, end, chosen.Participants, null)];
         var written = new HashSet<(string, string)>();
         var writeBack = await CalDavWriteBackOutbox.WritableAsync(db, spec.TargetCalendars.Select(t => t.CalendarId), ct);
-        foreach (var (eventId, summary, from, to, participants) in parts)
+        foreach (var (eventId, summary, from, to, participants, sequenceId) in parts)
         {
+            var description = string.Join("\n\n", new[] { spec.DescriptionOf(sequenceId), InviteeForm.Describe(chosen.Invitee) }.OfType<string>());
             foreach (var target in spec.TargetCalendars.Where(t => participants.Contains(t.Sub) || !groupSubs.Contains(t.Sub)))
             {
                 if (!written.Add((target.CalendarId, eventId))) continue;

@@ -88,4 +88,9 @@ public sealed record LinkSpec(
     /// <summary>Each step's event: its own <c>event</c>, else the link's summary with <c>event_id-sequence_id</c>.</summary>
     public StepEventSpec StepEvent(SequenceStepSpec step) =>
         step.Event ?? new StepEventSpec($"{Event.EventId}-{step.SequenceId}", Event.Summary, null);
+
+    /// <summary>The description of the event a step books (<paramref name="sequenceId"/>; null for a scheduling link):
+    /// the step's own event's, else the link's.</summary>
+    public string? DescriptionOf(string? sequenceId) =>
+        (sequenceId is null ? null : Sequence?.Steps.FirstOrDefault(s => s.SequenceId == sequenceId)?.Event?.Description) ?? Event.Description;
 }
