@@ -227,10 +227,13 @@ public sealed class ApiRoutes(EndpointDataSource endpoints)
         routes ??= [.. endpoints.Endpoints.OfType<RouteEndpoint>()
             .Where(e => e.RoutePattern.PathSegments is [{ Parts: [Microsoft.AspNetCore.Routing.Patterns.RoutePatternLiteralPart { Content: "v1" }] }, ..]
                         && !e.RoutePattern.Parameters.Any(p => p.IsCatchAll))
-            .Select(e => (new Microsoft.AspNetCore.Routing.Template.TemplateMatcher(new Microsoft.AspNetCore.Routing.Template.RouteTemplate(e.RoutePattern), []),
-                e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? []))];
+            .Select(e => (new Microsoft.AspNetCore.Routing.Template.TemplateMatcher(new Microsoft.AspNetCore.Routing.Template.RouteTemplate(e.RoutePattern),
+                new RouteValueDictionary(e.RoutePattern.Defaults)), e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? []))];
+        // The path alone (route constraints are not checked): when a route has the method too, its constraints refused the
+        // path, so the path is not found.
         var allowed = routes.Where(r => r.Path.TryMatch(http.Request.Path, [])).SelectMany(r => r.Methods).Distinct().ToList();
-        if (allowed.Count == 0) return ApiError.Field(404, "path", "errors.not_found", "not found");
+        if (allowed.Count == 0 || allowed.Contains(http.Request.Method, StringComparer.OrdinalIgnoreCase))
+            return ApiError.Field(404, "path", "errors.not_found", "not found");
         http.Response.Headers.Allow = string.Join(", ", allowed);
         return ApiError.Field(405, "method", "errors.invalid", $"{http.Request.Method} is not allowed here");
     }

@@ -1,9 +1,13 @@
 using System.Net;
 using System.Reflection;
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using RtsApp.Features.Admin;
 using RtsApp.Store;
 using RtsApp.Tests.Infrastructure;
@@ -168,6 +172,27 @@ public sealed class AdminAuthTests : IDisposable
         replayed.StatusCode.ShouldBe(HttpStatusCode.Redirect);
         replayed.Headers.Location!.AbsolutePath.ShouldBe(AdminSetup.SignInPath);
         (await other.Http.GetAsync("/admin/applications")).StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
+    /// <summary>A cookie from before sessions had names (or made without one) opens nothing; the same cookie with a name
+    /// does, so the refusal is the missing name's.</summary>
+    [Fact]
+    public async Task ACookieWithoutASessionName_IsRefused()
+    {
+        var format = factory.Services.GetRequiredService<IOptionsMonitor<CookieAuthenticationOptions>>().Get(AdminSetup.Scheme).TicketDataFormat;
+        var client = factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+        Task<HttpResponseMessage> WithCookieAsync(params Claim[] claims)
+        {
+            var ticket = new AuthenticationTicket(new ClaimsPrincipal(new ClaimsIdentity(claims, AdminSetup.Scheme)), AdminSetup.Scheme);
+            var request = new HttpRequestMessage(HttpMethod.Get, "/admin/applications");
+            request.Headers.Add("Cookie", $"{AdminSetup.CookieName}={format.Protect(ticket)}");
+            return client.SendAsync(request);
+        }
+
+        (await WithCookieAsync(new Claim(AdminSetup.AdminClaim, "admin"), AdminSessions.NewSession())).StatusCode.ShouldBe(HttpStatusCode.OK);
+        var unnamed = await WithCookieAsync(new Claim(AdminSetup.AdminClaim, "admin"));
+        unnamed.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        unnamed.Headers.Location!.AbsolutePath.ShouldBe(AdminSetup.SignInPath);
     }
 
     [Fact]

@@ -178,6 +178,7 @@ public sealed class LinksApiTests(RtsAppFactory factory) : IClassFixture<RtsAppF
     [InlineData("own event_id equal to the other's made one", "availability.sequence[1].event.event_id")]
     [InlineData("same sequence_id", "availability.sequence[1].sequence_id")]
     [InlineData("sequence_id 2 and \"2\"", "availability.sequence[1].sequence_id")]
+    [InlineData("same own event_id, ordinals reordered", "availability.sequence[1].event.event_id")]
     public async Task CreateSequencing_StepsThatClash_Are422AtTheSecond(string clash, string path)
     {
         var w = await World();
@@ -191,6 +192,14 @@ public sealed class LinksApiTests(RtsAppFactory factory) : IClassFixture<RtsAppF
             case "own event_id equal to the other's made one":
                 steps[0]!.AsObject().Remove("event"); // its event_id is made: loop-1-first
                 steps[1]!["event"]!["event_id"] = "loop-1-first";
+                break;
+            case "same own event_id, ordinals reordered": // the error names the clashing step's place in the request
+                var third = steps[1]!.DeepClone();
+                third["sequence_id"] = "third";
+                third["event"]!["event_id"] = "loop-1-c";
+                steps.Add(third);
+                steps[1]!["event"]!["event_id"] = "loop-1-a";
+                (steps[0]!["ordinal"], steps[1]!["ordinal"], steps[2]!["ordinal"]) = (2, 3, 1); // by ordinal: third, first, 2
                 break;
             case "same sequence_id":
                 steps[1]!["sequence_id"] = "first";

@@ -34,15 +34,25 @@ public sealed class AdminSessions(IDbContextFactory<RtsDbContext> dbFactory, ICl
         var now = clock.GetCurrentInstant();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await db.AdminSignedOut.Where(s => s.Until < now).ExecuteDeleteAsync(ct);
-        db.AdminSignedOut.Add(new AdminSignedOutSession { SessionId = id, Until = now + Duration.FromTimeSpan(AdminSetup.SessionIdle) });
+        db.AdminSignedOut.Add(new AdminSignedOutSession { SessionId = id, Until = now + Duration.FromTimeSpan(AdminSetup.SessionIdle) + ClockMargin });
         try
         {
             await db.SaveChangesAsync(ct);
         }
         catch (DbUpdateException)
         {
-            // the same session signed out twice at once: it is recorded
+            // The same session signed out twice at once is recorded once; any other failure must not pass for a sign-out.
+            if (!await IsRecordedAsync(id, ct)) throw;
         }
+    }
+
+    /// <summary>Processes' clocks may differ a little (the cookie's expiry is the issuing process's).</summary>
+    private static readonly Duration ClockMargin = Duration.FromMinutes(5);
+
+    private async Task<bool> IsRecordedAsync(string id, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.AdminSignedOut.AnyAsync(s => s.SessionId == id, ct);
     }
 
     private static string? Id(ClaimsPrincipal? user) => user?.FindFirstValue(Claim) is { Length: > 0 and <= MaxIdLength } id ? id : null;

@@ -124,14 +124,16 @@ public sealed class LinkRequest
     }
 
     /// <summary>Each step books its own event, so no two steps may end up with one event_id: from their own
-    /// <c>event</c>, or made of the link's event_id and the step's sequence_id (<see cref="LinkSpec.StepEvent"/>).</summary>
-    private static ApiError? DuplicateStepEvent(LinkSpec spec)
+    /// <c>event</c>, or made of the link's event_id and the step's sequence_id (<see cref="LinkSpec.StepEvent"/>). The
+    /// error names the step by its place in the request (the spec's steps are in ordinal order).</summary>
+    private ApiError? DuplicateStepEvent(LinkSpec spec)
     {
-        var steps = spec.Sequence?.Steps ?? [];
+        if (spec.Sequence is not { } sequence || Sequence?.Sequence is not { } requested) return null;
+        var steps = sequence.Steps.ToDictionary(s => s.SequenceId, StringComparer.Ordinal); // sequence_ids are unique (validated)
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        for (var i = 0; i < steps.Count; i++)
-            if (!seen.Add(spec.StepEvent(steps[i]).EventId))
-                return ApiError.Unprocessable(steps[i].Event is null ? $"availability.sequence[{i}].sequence_id" : $"availability.sequence[{i}].event.event_id",
+        for (var i = 0; i < requested.Count; i++)
+            if (requested[i]?.Id is { } id && steps.TryGetValue(id, out var step) && !seen.Add(spec.StepEvent(step).EventId))
+                return ApiError.Unprocessable(step.Event is null ? $"availability.sequence[{i}].sequence_id" : $"availability.sequence[{i}].event.event_id",
                     ApiError.Invalid, "must give the step an event_id no other step has (each step books its own event)");
         return null;
     }

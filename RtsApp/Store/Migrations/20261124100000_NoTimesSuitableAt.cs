@@ -16,6 +16,7 @@ public sealed class NoTimesSuitableAt : Migration
         m.Sql("""
             UPDATE links SET "NoTimesSuitableAt" = (SELECT MIN(d."CreatedAt") FROM callback_deliveries d
                 WHERE d."LinkId" = links."Id" AND d."Kind" = 'no_times_suitable')
+            WHERE EXISTS (SELECT 1 FROM callback_deliveries d WHERE d."LinkId" = links."Id" AND d."Kind" = 'no_times_suitable')
             """);
     }
 }
