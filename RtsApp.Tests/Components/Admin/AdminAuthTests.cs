@@ -189,10 +189,29 @@ public sealed class AdminAuthTests : IDisposable
             return client.SendAsync(request);
         }
 
-        (await WithCookieAsync(new Claim(AdminSetup.AdminClaim, "admin"), AdminSessions.NewSession())).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await WithCookieAsync([new Claim(AdminSetup.AdminClaim, "admin"), .. factory.Services.GetRequiredService<AdminSessions>().NewSession()]))
+            .StatusCode.ShouldBe(HttpStatusCode.OK);
         var unnamed = await WithCookieAsync(new Claim(AdminSetup.AdminClaim, "admin"));
         unnamed.StatusCode.ShouldBe(HttpStatusCode.Redirect);
         unnamed.Headers.Location!.AbsolutePath.ShouldBe(AdminSetup.SignInPath);
+    }
+
+    [Fact]
+    public async Task AChangedPassword_EndsTheSessionsSignedInBefore()
+    {
+        await using var app = RtsAppFactory.With(AdminSession.Settings());
+        var before = await AdminSession.SignedInAsync(app);
+        (await before.Http.GetAsync("/admin/applications")).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        app.Clock.Advance(NodaTime.Duration.FromMinutes(1));
+        (await app.Services.GetRequiredService<AdminSignIn>().EnsurePasswordAsync("a changed password")).ShouldBeNull();
+
+        var refused = await before.Http.GetAsync("/admin/applications");
+        refused.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        refused.Headers.Location!.AbsolutePath.ShouldBe(AdminSetup.SignInPath);
+        var after = AdminSession.Anonymous(app);
+        (await after.SignInAsync("a changed password")).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        (await after.Http.GetAsync("/admin/applications")).StatusCode.ShouldBe(HttpStatusCode.OK);
     }
 
     [Fact]

@@ -6,25 +6,37 @@ using RtsApp.Store;
 
 namespace RtsApp.Features.Admin;
 
-/// <summary>Signing out ends the session on the server too. Each sign-in names its session (<see cref="Claim"/>, in the
-/// cookie); signing out records that name (<see cref="AdminSignedOutSession"/>), and every admin request's cookie is
-/// checked against those records, so a copy of the cookie kept from before the sign-out opens nothing. A cookie without
-/// a session name (issued before sessions had one) is refused: its holder signs in again.</summary>
+/// <summary>Signing out, or changing the admin password, ends sessions on the server too. Each sign-in names its session
+/// (<see cref="Claim"/>) and says when it signed in (<see cref="SignedInClaim"/>), in the cookie. Signing out records
+/// the name (<see cref="AdminSignedOutSession"/>); every admin request's cookie is checked against those records and
+/// against when the password last changed (<see cref="AdminCredential.UpdatedAt"/>), in one query. So a copy of the
+/// cookie kept from before the sign-out opens nothing, and neither does a session from before a password change. A
+/// cookie without both claims (issued before sessions had them) is refused: its holder signs in again.</summary>
 public sealed class AdminSessions(IDbContextFactory<RtsDbContext> dbFactory, IClock clock)
 {
     public const string Claim = "rts:admin_session";
+    public const string SignedInClaim = "rts:admin_signed_in";
     private const int MaxIdLength = 64;
 
-    /// <summary>A new session's name.</summary>
-    public static Claim NewSession() => new(Claim, Ids.Secret(16));
+    /// <summary>A new session's claims: its name, and when it signed in.</summary>
+    public Claim[] NewSession() =>
+        [new(Claim, Ids.Secret(16)), new(SignedInClaim, clock.GetCurrentInstant().ToUnixTimeTicks().ToString(System.Globalization.CultureInfo.InvariantCulture))];
 
-    /// <summary>Whether a session cookie still stands: it names a session, and that session was not signed out.</summary>
+    /// <summary>Whether a session cookie still stands: it names a session that was not signed out, and it signed in
+    /// after the password was last set.</summary>
     public async Task<bool> IsLiveAsync(ClaimsPrincipal? user, CancellationToken ct)
     {
-        if (Id(user) is not { } id) return false;
+        if (Id(user) is not { } id || SignedIn(user) is not { } signedIn) return false;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return !await db.AdminSignedOut.AnyAsync(s => s.SessionId == id, ct);
+        var state = await db.AdminCredentials.AsNoTracking().Where(c => c.Id == AdminCredential.SingleId)
+            .Select(c => new { c.UpdatedAt, SignedOut = db.AdminSignedOut.Any(s => s.SessionId == id) })
+            .FirstOrDefaultAsync(ct);
+        return state is { SignedOut: false } && signedIn >= state.UpdatedAt;
     }
+
+    private static Instant? SignedIn(ClaimsPrincipal? user) =>
+        long.TryParse(user?.FindFirstValue(SignedInClaim), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var ticks)
+            ? Instant.FromUnixTimeTicks(ticks) : null;
 
     /// <summary>Ends the session: its cookie is refused until it would have expired anyway (<see cref="AdminSetup.SessionIdle"/>
     /// after its last use at the latest). Records past that are deleted on the way.</summary>

@@ -67,7 +67,8 @@ public static class AdminSetup
     public static async Task SignInAsync(HttpContext http, string? returnUrl)
     {
         var target = SafeReturnUrl(returnUrl);
-        await http.SignInAsync(Scheme, new ClaimsPrincipal(new ClaimsIdentity([new Claim(AdminClaim, "admin"), AdminSessions.NewSession()], Scheme)),
+        var session = http.RequestServices.GetRequiredService<AdminSessions>().NewSession();
+        await http.SignInAsync(Scheme, new ClaimsPrincipal(new ClaimsIdentity([new Claim(AdminClaim, "admin"), .. session], Scheme)),
             new AuthenticationProperties { RedirectUri = target });
         http.Response.Redirect(target);
     }
