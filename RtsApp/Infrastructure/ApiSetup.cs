@@ -83,11 +83,18 @@ public static class ApiSetup
 
     private static ApiError BodilessError(HttpContext http) => http.Response.StatusCode switch
     {
-        404 => ApiError.Field(404, "path", "errors.not_found", "not found"),
-        405 => ApiError.Field(405, "method", "errors.invalid", $"{http.Request.Method} is not allowed here"),
+        404 => PathNotFound,
+        405 => MethodNotAllowed(http),
         var status => ApiError.Field(status, "request", "errors.invalid",
             Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status).ToLowerInvariant()),
     };
+
+    /// <summary>A /v1 path no endpoint has.</summary>
+    internal static readonly ApiError PathNotFound = ApiError.Field(404, "path", "errors.not_found", "not found");
+
+    /// <summary>A method the /v1 path does not take (the caller sets <c>Allow</c> when it knows the methods).</summary>
+    internal static ApiError MethodNotAllowed(HttpContext http) =>
+        ApiError.Field(405, "method", "errors.invalid", $"{http.Request.Method} is not allowed here");
 }
 
 /// <summary>SPEC §11's per-application request limits: a per-second and a per-minute fixed window (either switched off
@@ -232,9 +239,8 @@ public sealed class ApiRoutes(EndpointDataSource endpoints)
         // The path alone (route constraints are not checked): when a route has the method too, its constraints refused the
         // path, so the path is not found.
         var allowed = routes.Where(r => r.Path.TryMatch(http.Request.Path, [])).SelectMany(r => r.Methods).Distinct().ToList();
-        if (allowed.Count == 0 || allowed.Contains(http.Request.Method, StringComparer.OrdinalIgnoreCase))
-            return ApiError.Field(404, "path", "errors.not_found", "not found");
+        if (allowed.Count == 0 || allowed.Contains(http.Request.Method, StringComparer.OrdinalIgnoreCase)) return ApiSetup.PathNotFound;
         http.Response.Headers.Allow = string.Join(", ", allowed);
-        return ApiError.Field(405, "method", "errors.invalid", $"{http.Request.Method} is not allowed here");
+        return ApiSetup.MethodNotAllowed(http);
     }
 }

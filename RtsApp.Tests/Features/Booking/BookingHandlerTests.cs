@@ -355,13 +355,19 @@ public sealed class BookingHandlerTests(RtsAppFactory factory) : IClassFixture<R
         (await DeliveriesAsync(link.Id)).ShouldBeEmpty();
     }
 
-    [Fact]
-    public async Task NoTimesSuitable_QueuesTheCallbackOnce()
+    /// <summary>A scheduling link that offers "none of these times work", with its callback URL.</summary>
+    private async Task<(LinkWorld World, CreatedLink Link)> NoTimesSuitableLinkAsync()
     {
         var w = await World();
         var body = w.Scheduling();
         body["callback_urls"] = new JsonObject { ["no_times_suitable_url"] = "https://app.example/unsuitable" };
-        var link = await w.CreateAsync(body);
+        return (w, await w.CreateAsync(body));
+    }
+
+    [Fact]
+    public async Task NoTimesSuitable_QueuesTheCallbackOnce()
+    {
+        var (w, link) = await NoTimesSuitableLinkAsync();
         (await w.Booking.GetPageAsync(link.Token, default))!.OffersNoTimesSuitable.ShouldBeTrue();
 
         (await w.Booking.NoTimesSuitableAsync(link.Token, default))!.Status.ShouldBe("open");
@@ -380,10 +386,7 @@ public sealed class BookingHandlerTests(RtsAppFactory factory) : IClassFixture<R
     [Fact]
     public async Task NoTimesSuitable_SentManyTimesAtOnce_QueuesTheCallbackOnce()
     {
-        var w = await World();
-        var body = w.Scheduling();
-        body["callback_urls"] = new JsonObject { ["no_times_suitable_url"] = "https://app.example/unsuitable" };
-        var link = await w.CreateAsync(body);
+        var (w, link) = await NoTimesSuitableLinkAsync();
 
         await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => w.Booking.NoTimesSuitableAsync(link.Token, default))));
 
