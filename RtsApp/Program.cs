@@ -35,6 +35,8 @@ if (AppsCommand.IsCli(args))
     return await AppsCommand.RunAsync(app.Services, args, Console.Out, Console.Error);
 }
 
+app.UseRtsHeadAsGet(); // before routing, which is otherwise first: HEAD meets the endpoints as GET
+app.UseRouting();
 app.UseStoreStartup();
 app.UseRtsForwardedHeaders();
 app.UseRtsSecurityHeaders(LinkUrls.PathPrefix, ConnectUrls.PagePrefix);

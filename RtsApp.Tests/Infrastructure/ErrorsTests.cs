@@ -38,9 +38,39 @@ public sealed class ErrorsTests : IClassFixture<RtsAppFactory>
         var response = await api.Http.SendAsync(request);
 
         response.Content.Headers.ContentType!.MediaType.ShouldBe("application/json");
-        if (status == 405) response.Content.Headers.Allow.ShouldBe(["GET", "POST"], ignoreOrder: true); // what the path takes
+        if (status == 405) response.Content.Headers.Allow.ShouldBe(["GET", "HEAD", "POST"], ignoreOrder: true); // what the path takes
         var error = await ApiClient.ErrorAsync(response, status);
         error["errors"]![field]!.AsArray()[0]!["key"]!.GetValue<string>().ShouldBe(key);
+    }
+
+    /// <summary>HEAD is GET without the body (RFC 9110 §9.3.2), on the API as on the pages; where GET is not taken
+    /// either, the 405 names HEAD.</summary>
+    [Fact]
+    public async Task Head_IsGetWithoutTheBody()
+    {
+        var api = await factory.CreateApiClientAsync();
+        await api.CreateAccountAsync("Head");
+
+        var get = await api.GetAsync("/v1/accounts");
+        var head = await api.SendAsync(HttpMethod.Head, "/v1/accounts");
+
+        get.StatusCode.ShouldBe(HttpStatusCode.OK);
+        head.StatusCode.ShouldBe(HttpStatusCode.OK);
+        head.Content.Headers.ContentType!.MediaType.ShouldBe("application/json");
+        (await head.Content.ReadAsByteArrayAsync()).ShouldBeEmpty();
+        (await get.Content.ReadAsStringAsync()).ShouldContain("\"Head\"");
+        (await api.Http.SendAsync(new HttpRequestMessage(HttpMethod.Head, "/v1/accounts"))).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+
+        var postOnly = await api.SendAsync(HttpMethod.Head, "/v1/availability");
+        postOnly.StatusCode.ShouldBe(HttpStatusCode.MethodNotAllowed);
+        postOnly.Content.Headers.Allow.ShouldBe(["POST"]);
+        var asGet = await api.GetAsync("/v1/availability");
+        (await ApiClient.ErrorAsync(asGet, 405))["errors"]!["method"]!.AsArray()[0]!["description"]!.GetValue<string>().ShouldBe("GET is not allowed here");
+
+        var page = await factory.CreateClient().SendAsync(new HttpRequestMessage(HttpMethod.Head, "/admin/sign-in"));
+        page.StatusCode.ShouldBe(HttpStatusCode.OK);
+        page.Content.Headers.ContentType!.MediaType.ShouldBe("text/html");
+        (await page.Content.ReadAsByteArrayAsync()).ShouldBeEmpty();
     }
 
     [Fact]

@@ -94,7 +94,7 @@ public static class ApiSetup
 
     /// <summary>A method the /v1 path does not take (the caller sets <c>Allow</c> when it knows the methods).</summary>
     internal static ApiError MethodNotAllowed(HttpContext http) =>
-        ApiError.Field(405, "method", "errors.invalid", $"{http.Request.Method} is not allowed here");
+        ApiError.Field(405, "method", "errors.invalid", $"{HeadRequests.MethodOf(http)} is not allowed here");
 }
 
 /// <summary>SPEC §11's per-application request limits: a per-second and a per-minute fixed window (either switched off
@@ -239,6 +239,7 @@ public sealed class ApiRoutes(EndpointDataSource endpoints)
         // The path alone (route constraints are not checked): when a route has the method too, its constraints refused the
         // path, so the path is not found.
         var allowed = routes.Where(r => r.Path.TryMatch(http.Request.Path, [])).SelectMany(r => r.Methods).Distinct().ToList();
+        if (allowed.Contains(HttpMethods.Get)) allowed.Add(HttpMethods.Head); // served as GET (HeadRequests)
         if (allowed.Count == 0 || allowed.Contains(http.Request.Method, StringComparer.OrdinalIgnoreCase)) return ApiSetup.PathNotFound;
         http.Response.Headers.Allow = string.Join(", ", allowed);
         return ApiSetup.MethodNotAllowed(http);

@@ -196,6 +196,25 @@ public sealed class AdminAuthTests : IDisposable
         unnamed.Headers.Location!.AbsolutePath.ShouldBe(AdminSetup.SignInPath);
     }
 
+    /// <summary>The cookie's own expiry slides with every use; the session still ends a day after it signed in.</summary>
+    [Fact]
+    public async Task ASession_EndsADayAfterSigningIn_HoweverBusy()
+    {
+        await using var app = RtsAppFactory.With(AdminSession.Settings());
+        var session = await AdminSession.SignedInAsync(app);
+        NodaTime.Duration[] steps = [NodaTime.Duration.FromHours(7), NodaTime.Duration.FromHours(7), NodaTime.Duration.FromHours(7), NodaTime.Duration.FromMinutes(179)];
+        foreach (var step in steps)
+        {
+            app.Clock.Advance(step); // 7 h, 14 h, 21 h and 23 h 59 min after signing in: in use, so within the 8 h idle limit
+            (await session.Http.GetAsync("/admin/applications")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        }
+
+        app.Clock.Advance(NodaTime.Duration.FromMinutes(1));
+        var ended = await session.Http.GetAsync("/admin/applications");
+        ended.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        ended.Headers.Location!.AbsolutePath.ShouldBe(AdminSetup.SignInPath);
+    }
+
     [Fact]
     public async Task AChangedPassword_EndsTheSessionsSignedInBefore()
     {

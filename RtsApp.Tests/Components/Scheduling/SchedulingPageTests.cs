@@ -224,6 +224,17 @@ public sealed class SchedulingPageTests(RtsAppFactory factory) : IClassFixture<R
         body.ShouldContain("DTSTART:20260324T133000Z\r\n");
         body.ShouldContain("DTEND:20260324T140000Z\r\n");
         body.ShouldContain("SUMMARY:" + Summary + "\r\n");
+
+        // HEAD answers as GET does, without the body: the page and the download.
+        foreach (var path in new[] { link.Path, link.Path + "/event.ics" })
+        {
+            var get = await http.GetAsync(path);
+            var head = await http.SendAsync(new HttpRequestMessage(HttpMethod.Head, path));
+            head.StatusCode.ShouldBe(HttpStatusCode.OK);
+            head.Content.Headers.ContentType!.MediaType.ShouldBe(get.Content.Headers.ContentType!.MediaType);
+            (await head.Content.ReadAsByteArrayAsync()).ShouldBeEmpty();
+            (await get.Content.ReadAsByteArrayAsync()).ShouldNotBeEmpty();
+        }
     }
 
     [Fact]

@@ -11,7 +11,9 @@ namespace RtsApp.Features.Admin;
 /// the name (<see cref="AdminSignedOutSession"/>); every admin request's cookie is checked against those records and
 /// against when the password last changed (<see cref="AdminCredential.UpdatedAt"/>), in one query. So a copy of the
 /// cookie kept from before the sign-out opens nothing, and neither does a session from before a password change. A
-/// cookie without both claims (issued before sessions had them) is refused: its holder signs in again.</summary>
+/// session also ends <see cref="AdminSetup.SessionLifetime"/> after it signed in, however busy it kept (the cookie's own
+/// expiry slides with use). A cookie without both claims (issued before sessions had them) is refused: its holder signs
+/// in again.</summary>
 public sealed class AdminSessions(IDbContextFactory<RtsDbContext> dbFactory, IClock clock)
 {
     public const string Claim = "rts:admin_session";
@@ -22,11 +24,12 @@ public sealed class AdminSessions(IDbContextFactory<RtsDbContext> dbFactory, ICl
     public Claim[] NewSession() =>
         [new(Claim, Ids.Secret(16)), new(SignedInClaim, clock.GetCurrentInstant().ToUnixTimeTicks().ToString(System.Globalization.CultureInfo.InvariantCulture))];
 
-    /// <summary>Whether a session cookie still stands: it names a session that was not signed out, and it signed in
-    /// after the password was last set.</summary>
+    /// <summary>Whether a session cookie still stands: it names a session that was not signed out, it signed in after
+    /// the password was last set, and less than <see cref="AdminSetup.SessionLifetime"/> ago.</summary>
     public async Task<bool> IsLiveAsync(ClaimsPrincipal? user, CancellationToken ct)
     {
         if (Id(user) is not { } id || SignedIn(user) is not { } signedIn) return false;
+        if (clock.GetCurrentInstant() >= signedIn + Duration.FromTimeSpan(AdminSetup.SessionLifetime)) return false;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var state = await db.AdminCredentials.AsNoTracking().Where(c => c.Id == AdminCredential.SingleId)
             .Select(c => new { c.UpdatedAt, SignedOut = db.AdminSignedOut.Any(s => s.SessionId == id) })

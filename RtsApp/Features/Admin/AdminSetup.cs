@@ -19,6 +19,8 @@ public static class AdminSetup
     public const string AdminClaim = "rts:admin";
     public const string CookieName = "rts_admin";
     public static readonly TimeSpan SessionIdle = TimeSpan.FromHours(8);
+    /// <summary>How long a session lasts after signing in, however busy (<see cref="AdminSessions.IsLiveAsync"/>).</summary>
+    public static readonly TimeSpan SessionLifetime = TimeSpan.FromHours(24);
 
     public static IServiceCollection AddRtsAdmin(this IServiceCollection services)
     {
