@@ -17,6 +17,11 @@ public static class AppsCommand
         switch (verb)
         {
             case "create" when Option(args, "--name") is { Length: > 0 } name:
+                if (ApplicationsHandler.NameProblem(name) is { } problem)
+                {
+                    await stderr.WriteLineAsync(problem);
+                    return 1;
+                }
                 var created = await handler.CreateAsync(name);
                 Write(stdout, new { client_id = created.ClientId, client_secret = created.ClientSecret, name = created.Name });
                 return 0;

@@ -102,6 +102,18 @@ public sealed class AdminPagesTests(AdminPagesFixture fixture) : IClassFixture<A
     }
 
     [Fact]
+    public async Task CreateApplication_WithAControlCharacter_ShowsTheHandlersError_AndCreatesNothing()
+    {
+        var session = await AdminSession.SignedInAsync(App);
+        var response = await session.SubmitAsync(await session.PageAsync("/admin/applications"), "create-application",
+            new() { ["Name"] = "Tab\tbed" }, "/admin/applications");
+        var page = await AdminSession.Parse(response);
+        page.QuerySelector(".alert-danger")!.TextContent.ShouldContain("cannot contain control characters");
+        page.QuerySelector("[data-test=client-secret]").ShouldBeNull();
+        (await session.Http.GetStringAsync("/admin/applications")).ShouldNotContain("bed");
+    }
+
+    [Fact]
     public async Task RotateSecret_ShowsTheNewSecret_TheOldOneStillWorks()
     {
         var created = await App.CreateApplicationAsync("Rotated App");

@@ -52,6 +52,8 @@ public sealed class AppsCommandTests : IClassFixture<RtsAppFactory>
     [InlineData("apps")]
     [InlineData("apps", "create")]
     [InlineData("apps", "rotate-secret", "--client-id", "nope")]
+    [InlineData("apps", "create", "--name", "Tab\tbed")]
+    [InlineData("apps", "create", "--name", "   ")]
     public async Task BadUsage_ExitsNonZeroWithNothingOnStdout(params string[] args)
     {
         var (code, output, error) = await Run(args);

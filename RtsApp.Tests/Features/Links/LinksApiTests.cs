@@ -404,6 +404,19 @@ public sealed class LinksApiTests(RtsAppFactory factory) : IClassFixture<RtsAppF
         await w.Api.PostOkAsync($"/v1/real_time_scheduling/{link.Id}/disable", new { display_message = new string('m', 500) });
     }
 
+    [Theory]
+    [InlineData("Closed.\u0007")]
+    [InlineData("Line one\nline two")]
+    [InlineData("\u001b[31mred")]
+    public async Task Disable_MessageWithAControlCharacter_Is422(string message)
+    {
+        var w = await World();
+        var link = await w.CreateAsync(w.Scheduling());
+        Key(await ErrorsAsync(await w.Api.PostAsync($"/v1/real_time_scheduling/{link.Id}/disable", new { display_message = message })),
+            "display_message").ShouldBe("errors.invalid");
+        (await w.StatusOfAsync(link.Id)).ShouldBe("open");
+    }
+
     [Fact]
     public async Task Disable_Completed_Is422LinkCompleted()
     {

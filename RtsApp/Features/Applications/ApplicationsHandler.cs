@@ -20,10 +20,17 @@ public sealed class ApplicationsHandler(IDbContextFactory<RtsDbContext> dbFactor
     private readonly IDataProtector protector = protection.CreateProtector(SecretPurpose);
     private const string SecretPurpose = "RtsApp.ClientSecret";
 
+    /// <summary>Why <paramref name="name"/> cannot name an application, in a sentence for the person who typed it; null
+    /// when it can. <see cref="CreateAsync"/> throws an <see cref="ArgumentException"/> with this message.</summary>
+    public static string? NameProblem(string? name) =>
+        string.IsNullOrWhiteSpace(name) ? "A name is required."
+        : name.Trim().Length > MaxNameLength ? $"A name has at most {MaxNameLength} characters."
+        : name.Any(char.IsControl) ? "A name cannot contain control characters (such as line breaks or tabs)."
+        : null;
+
     public async Task<CreatedApplication> CreateAsync(string name, CancellationToken ct = default)
     {
-        if (string.IsNullOrWhiteSpace(name)) throw new ArgumentException("A name is required.", nameof(name));
-        if (name.Trim().Length > MaxNameLength) throw new ArgumentException($"A name has at most {MaxNameLength} characters.", nameof(name));
+        if (NameProblem(name) is { } problem) throw new ArgumentException(problem);
         var secret = "rts_sk_" + Ids.Secret();
         var app = new ApiApplication
         {

@@ -66,6 +66,8 @@ public sealed class LinksHandler(IDbContextFactory<RtsDbContext> dbFactory, IDat
         if (string.IsNullOrWhiteSpace(message)) return (null, ApiError.RequiredField("display_message"));
         if (message.Length > LinkLimits.MaxDisplayMessage)
             return (null, ApiError.Unprocessable("display_message", ApiError.Invalid, $"must be at most {LinkLimits.MaxDisplayMessage} characters"));
+        if (message.Any(char.IsControl))
+            return (null, ApiError.Unprocessable("display_message", ApiError.Invalid, "must not contain control characters"));
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var now = clock.GetCurrentInstant();
         // Conditional, so that a booking committing at the same moment wins or loses cleanly.
