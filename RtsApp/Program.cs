@@ -49,6 +49,7 @@ app.UseAuthentication();
 app.UseAuthorization();
 app.UseRateLimiter();
 app.UseAntiforgery();
+app.UseRtsExpiredForms();
 
 app.MapStaticAssets();
 app.MapHealthChecks("/healthz");

@@ -82,6 +82,18 @@ public sealed class ErrorsTests : IClassFixture<RtsAppFactory>
         response.Content.Headers.ContentType!.MediaType.ShouldBe("text/html");
     }
 
+    /// <summary>A form posted to a page path that does not exist gets the not-found page (with routing's 405,
+    /// from the static files' GET-only fallback), not an empty 400 from the not-found page's own antiforgery check.</summary>
+    [Fact]
+    public async Task UnknownPage_Posted_ShowsTheNotFoundPage()
+    {
+        var response = await factory.CreateClient().PostAsync("/no-such-page", new FormUrlEncodedContent([new("a", "b")]));
+
+        response.StatusCode.ShouldBe(HttpStatusCode.MethodNotAllowed);
+        response.Content.Headers.ContentType!.MediaType.ShouldBe("text/html");
+        (await response.Content.ReadAsStringAsync()).ShouldContain("There is nothing at this address");
+    }
+
     [Fact]
     public async Task BodyOver1MiB_Is413()
     {

@@ -106,7 +106,9 @@ public sealed class AdminAuthTests : IDisposable
         var session = AdminSession.Anonymous(factory);
         var response = await session.Http.PostAsync(AdminSetup.SignInPath,
             new FormUrlEncodedContent([new("_handler", "sign-in"), new("Password", AdminSession.Password)]));
-        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        response.StatusCode.ShouldBe(HttpStatusCode.SeeOther); // the sign-in page again, nothing signed in
+        response.Headers.Location!.ToString().ShouldBe(AdminSetup.SignInPath + "?notice=expired");
+        response.Headers.TryGetValues("Set-Cookie", out var cookies).ShouldBeFalse(cookies?.FirstOrDefault());
         (await session.Http.GetAsync("/admin")).StatusCode.ShouldBe(HttpStatusCode.Redirect);
     }
 

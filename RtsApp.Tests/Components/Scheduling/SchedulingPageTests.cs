@@ -87,17 +87,33 @@ public sealed class SchedulingPageTests(RtsAppFactory factory) : IClassFixture<R
         Html.SlotStarts(doc).ShouldBeEmpty();
     }
 
-    [Fact]
-    public async Task Confirm_WithoutAntiforgeryToken_IsRejected_AndBooksNothing()
+    /// <summary>A confirm form without a valid antiforgery token (missing, or the page outlived its cookie) books nothing
+    /// and leads back to the same confirm step, saying so, rather than to a bare 400.</summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Confirm_WithoutAValidAntiforgeryToken_BooksNothing_AndShowsTheSameStepAgain(bool staleCookie)
     {
         var link = await LinkAsync();
-        var doc = await Html.GetAsync(http, link.Path + "?start=2026-03-23T10:00:00Z");
+        var doc = await Html.GetAsync(http, link.Path + "?start=2026-03-23T10:00:00Z&tz=America/New_York");
         var form = doc.QuerySelector("form:has(button[data-action=confirm])")!;
+        form.GetAttribute("action").ShouldBe(link.Path + "?tz=America%2FNew_York&start=2026-03-23T10%3A00%3A00Z");
 
-        var response = await Html.SubmitAsync(http, form, "__RequestVerificationToken");
+        // Stale: the form's token, sent by a browser that has lost the antiforgery cookie it was issued with.
+        var sender = staleCookie ? factory.CreateClient(new() { AllowAutoRedirect = false, HandleCookies = false }) : http;
+        var response = await Html.SubmitAsync(sender, form, staleCookie ? [] : ["__RequestVerificationToken"]);
 
-        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        response.StatusCode.ShouldBe(HttpStatusCode.SeeOther);
+        var again = response.Headers.Location!.ToString();
+        again.ShouldBe(link.Path + "?tz=America%2FNew_York&start=2026-03-23T10%3A00%3A00Z&notice=expired");
         (await StatusAsync(link)).ShouldBe("open");
+        (await EventsAsync(link)).ShouldBeEmpty();
+        var page = await Html.GetAsync(http, again);
+        page.QuerySelector("[role=alert], .alert")!.TextContent.ShouldContain("nothing was sent");
+        page.QuerySelector(".chosen-time")!.TextContent.ShouldContain("06:00 – 06:30");
+        var retried = await Html.SubmitAsync(http, page.QuerySelector("form:has(button[data-action=confirm])")!);
+        retried.StatusCode.ShouldBe(HttpStatusCode.SeeOther);
+        (await StatusAsync(link)).ShouldBe("completed");
     }
 
     [Fact]

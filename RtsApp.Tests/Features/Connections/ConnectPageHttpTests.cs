@@ -172,7 +172,7 @@ public sealed class ConnectPageHttpTests(ConnectionsFixture fixture) : IClassFix
     }
 
     [Fact]
-    public async Task Post_WithoutAntiforgeryToken_Is400_AndConnectsNothing()
+    public async Task Post_WithoutAntiforgeryToken_ConnectsNothing_AndShowsThePageAgainSayingSo()
     {
         var (api, link) = await LinkAsync();
         var (feed, feedUrl) = Feed();
@@ -182,9 +182,11 @@ public sealed class ConnectPageHttpTests(ConnectionsFixture fixture) : IClassFix
 
         var response = await Html.SubmitAsync(http, form, "__RequestVerificationToken");
 
-        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        response.StatusCode.ShouldBe(HttpStatusCode.SeeOther);
+        response.Headers.Location!.ToString().ShouldBe(link.Path + "?notice=expired");
         feed.Requests.ShouldBe(0);
         (await api.GetOkAsync("/v1/calendar_connections?sub=" + link.Sub))["calendar_connections"]!.AsArray().ShouldBeEmpty();
+        (await Html.GetAsync(http, link.Path + "?notice=expired")).QuerySelector("[data-notice]")!.TextContent.ShouldContain("nothing was sent");
     }
 
     [Fact]
