@@ -38,6 +38,7 @@ public sealed class ConnectionAdminTests
 
         var forged = await session.Http.PostAsync(path, new FormUrlEncodedContent(new Dictionary<string, string>
         { ["_handler"] = "sync-connection", ["SyncConnectionId"] = Id(connection) }));
-        forged.StatusCode.ShouldBe(HttpStatusCode.BadRequest); // no antiforgery token
+        forged.StatusCode.ShouldBe(HttpStatusCode.SeeOther); // no antiforgery token: the page again, nothing done
+        forged.Headers.Location!.ToString().ShouldBe(path + "?notice=expired");
     }
 }

@@ -118,6 +118,23 @@ public sealed class ConnectionSyncTests(ConnectionsFixture fixture) : IClassFixt
         (await EventsAsync(api, calendarId)).ShouldBe(["Back 2026-03-26T09:00:00Z"]);
     }
 
+    /// <summary>A feed that starts redirecting to another scheme fails like any other broken feed (the sync used to
+    /// crash on it, leaving the connection "active" and its lease held).</summary>
+    [Fact]
+    public async Task Sync_FeedRedirectingToAnotherScheme_ShowsTheError_AndKeepsTheLastGoodEvents()
+    {
+        var (api, id, calendarId, feed) = await ConnectedAsync(Monday);
+        feed.Status = 301;
+        feed.Location = "file:///etc/passwd";
+
+        await SyncNowAsync(api, id);
+
+        var failed = await Eventually.HoldsAsync(() => GetAsync(api, id), c => c["status"]!.GetValue<string>() == "error", "the connection shows the error");
+        failed["error"]!.GetValue<string>().ShouldBe("refused: the feed redirects to a URL that is not http or https (or from https to http)");
+        (await SettledAsync(id)).LeaseOwner.ShouldBeNull();
+        (await EventsAsync(api, calendarId)).ShouldBe(["Planning 2026-03-23T09:00:00Z"]);
+    }
+
     [Fact]
     public async Task Sync_MalformedObjects_AreSkippedAndCounted()
     {

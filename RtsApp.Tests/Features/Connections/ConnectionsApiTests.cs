@@ -76,6 +76,52 @@ public sealed class ConnectionsApiTests(ConnectionsFixture fixture) : IClassFixt
         (await api.GetOkAsync("/v1/calendar_connections?sub=" + sub))["calendar_connections"]!.AsArray().ShouldBeEmpty();
     }
 
+    /// <summary>Redirects are followed (five at most, relative ones too) only to http and https, never from https down to
+    /// http, and each one through the address guard; anything else is the feed's failure, named, not a 500.</summary>
+    [Fact]
+    public async Task Create_Redirects_FollowedOnlyToHttpOrHttps_AndAtMostFive()
+    {
+        var api = await factory.CreateApiClientAsync();
+        var (sub, _) = await api.CreateAccountAsync();
+        (FeedServer.Feed Feed, string Url) Redirecting(string location)
+        {
+            var (feed, url) = feeds.Add("");
+            feed.Status = 302;
+            feed.Location = location;
+            return (feed, url);
+        }
+        async Task<string> Reason(string url)
+        {
+            var error = await ApiClient.ErrorAsync(await api.PostAsync("/v1/calendar_connections", new { sub, provider = "ics", url }), 422);
+            return error["errors"]!["url"]![0]!["description"]!.GetValue<string>();
+        }
+
+        var (_, target) = feeds.Add(TwoEventsAndABrokenOne);
+        var relative = Redirecting(new Uri(target).AbsolutePath).Url;
+        var chain = Redirecting(Redirecting(Redirecting(Redirecting(relative).Url).Url).Url).Url; // 5 redirects in all
+        var connected = await ConnectAsync(api, sub, chain);
+        (await EventsAsync(api, CalendarId(connected))).ShouldBe(["Standup 2026-03-23T09:00:00Z", "Lunch 2026-03-24T12:00:00Z"]);
+
+        (await Reason(Redirecting(chain).Url)).ShouldBe("more than 5 redirects");
+        foreach (var elsewhere in new[] { "file:///etc/passwd", "data:text/calendar,BEGIN", "ftp://127.0.0.1/cal.ics", "gopher://127.0.0.1:70/x" })
+            (await Reason(Redirecting(elsewhere).Url)).ShouldBe("refused: the feed redirects to a URL that is not http or https (or from https to http)", elsewhere);
+        (await Reason(Redirecting("http://[::1/x").Url)).ShouldStartWith("the server answered 302"); // no usable Location at all
+    }
+
+    /// <summary>A charset .NET knows but refuses (UTF-7) is read as UTF-8, as an unknown one is.</summary>
+    [Fact]
+    public async Task Create_FeedInARefusedCharset_IsReadAsUtf8()
+    {
+        var api = await factory.CreateApiClientAsync();
+        var (sub, _) = await api.CreateAccountAsync();
+        var (feed, url) = feeds.Add(TwoEventsAndABrokenOne);
+        feed.ContentType = "text/calendar; charset=utf-7";
+
+        var connected = await ConnectAsync(api, sub, url);
+
+        (await EventsAsync(api, CalendarId(connected))).ShouldBe(["Standup 2026-03-23T09:00:00Z", "Lunch 2026-03-24T12:00:00Z"]);
+    }
+
     [Fact]
     public async Task Create_InvalidRequest_Is422AtTheField_UnknownSubIs404()
     {

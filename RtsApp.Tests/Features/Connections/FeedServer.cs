@@ -20,6 +20,8 @@ public sealed class FeedServer : IAsyncDisposable
         public string Body { get => Volatile.Read(ref body); set => Volatile.Write(ref body, value); }
         public string ContentType { get; set; } = "text/calendar; charset=utf-8";
         public int Status { get; set; } = 200;
+        /// <summary>With a 3xx <see cref="Status"/>: the Location header, written as given (relative, another scheme…).</summary>
+        public string? Location { get; set; }
         public TimeSpan Delay { get; set; }
         /// <summary>When set, the body is an endless-looking calendar of this many bytes, streamed.</summary>
         public long StreamBytes { get; set; }
@@ -75,6 +77,7 @@ public sealed class FeedServer : IAsyncDisposable
         if (feed.Status != 200)
         {
             http.Response.StatusCode = feed.Status;
+            if (feed.Location is not null) http.Response.Headers.Location = feed.Location;
             return;
         }
         http.Response.ContentType = feed.ContentType;

@@ -46,7 +46,7 @@ public sealed class CallbackSender(IHttpClientFactory httpClients, CallbackOptio
     /// checked before connecting (<see cref="PublicAddressGuard.ConnectCallback"/>) — only public ones are used, so DNS
     /// cannot point a callback into the network.</summary>
     public static SocketsHttpHandler CreateHandler(CallbackOptions options) =>
-        PublicAddressGuard.CreateHandler(options.AllowPrivateNetworks, allowRedirects: false);
+        PublicAddressGuard.CreateHandler(options.AllowPrivateNetworks);
 
     private static string Describe(HttpRequestException e) => PublicAddressGuard.Describe(e);
 }

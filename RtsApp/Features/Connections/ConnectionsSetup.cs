@@ -25,7 +25,7 @@ public static class ConnectionsSetup
                 c.DefaultRequestHeaders.UserAgent.ParseAdd("RtsApp-Connections/1.0");
             })
             .ConfigurePrimaryHttpMessageHandler(sp => PublicAddressGuard.CreateHandler(
-                sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<ConnectionOptions>>().Value.AllowPrivateNetworks == true, allowRedirects: true))
+                sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<ConnectionOptions>>().Value.AllowPrivateNetworks == true)) // IcsFeedClient follows them
             .RemoveAllLoggers(); // feed URLs often carry a secret token: the sync logs connection ids instead
         services.AddHttpClient(CalDavHttp.HttpClientName, c =>
             {

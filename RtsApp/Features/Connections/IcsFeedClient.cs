@@ -25,27 +25,41 @@ public sealed class IcsFeedClient(IHttpClientFactory httpClients, IOptions<Conne
     /// <summary>Null when the guard lets <paramref name="url"/> through, else the refusal.</summary>
     public string? Refusal(string url) => PublicAddressGuard.CheckUrl(url, AllowPrivateNetworks) is { } refusal ? $"refused: the URL {refusal}" : null;
 
+    /// <summary>How many redirects a download follows.</summary>
+    public const int MaxRedirects = 5;
+
     public async Task<FeedDownload> DownloadAsync(string url, string? etag, string? lastModified, TimeSpan timeout, CancellationToken stop)
     {
         if (Refusal(url) is { } refused) return FeedDownload.Failed(refused);
-        using var request = new HttpRequestMessage(HttpMethod.Get, url);
-        request.Headers.Accept.ParseAdd("text/calendar");
-        request.Headers.Accept.ParseAdd("*/*;q=0.5");
-        if (etag is not null) request.Headers.TryAddWithoutValidation("If-None-Match", etag);
-        if (lastModified is not null) request.Headers.TryAddWithoutValidation("If-Modified-Since", lastModified);
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(stop);
         limit.CancelAfter(timeout);
         try
         {
-            using var response = await httpClients.CreateClient(HttpClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, limit.Token);
-            if (response.StatusCode == HttpStatusCode.NotModified) return new FeedDownload(null, true, etag, lastModified, null);
-            if (!response.IsSuccessStatusCode) return FeedDownload.Failed($"the server answered {(int)response.StatusCode}");
-            if (response.Content.Headers.ContentLength > ConnectionOptions.MaxFeedBytes) return FeedDownload.Failed(TooLarge);
-            var bytes = await ReadLimitedAsync(response.Content, limit.Token);
-            if (bytes is null) return FeedDownload.Failed(TooLarge);
-            return new FeedDownload(Decode(bytes, response.Content.Headers.ContentType), false,
-                response.Headers.ETag?.ToString(),
-                response.Content.Headers.LastModified?.ToString("R", CultureInfo.InvariantCulture), null);
+            var client = httpClients.CreateClient(HttpClientName);
+            var target = new Uri(url);
+            for (var redirects = 0; ; redirects++)
+            {
+                using var request = Request(target, etag, lastModified);
+                using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, limit.Token);
+                if (IsRedirect(response.StatusCode) && response.Headers.Location is { } location)
+                {
+                    if (redirects == MaxRedirects) return FeedDownload.Failed($"more than {MaxRedirects} redirects");
+                    if (Redirect(target, location) is not { } next)
+                        return FeedDownload.Failed("refused: the feed redirects to a URL that is not http or https (or from https to http)");
+                    if (PublicAddressGuard.CheckUrl(next.AbsoluteUri, AllowPrivateNetworks) is { } refusedRedirect)
+                        return FeedDownload.Failed($"refused: the URL it redirects to {refusedRedirect}");
+                    target = next;
+                    continue;
+                }
+                if (response.StatusCode == HttpStatusCode.NotModified) return new FeedDownload(null, true, etag, lastModified, null);
+                if (!response.IsSuccessStatusCode) return FeedDownload.Failed($"the server answered {(int)response.StatusCode}");
+                if (response.Content.Headers.ContentLength > ConnectionOptions.MaxFeedBytes) return FeedDownload.Failed(TooLarge);
+                var bytes = await ReadLimitedAsync(response.Content, limit.Token);
+                if (bytes is null) return FeedDownload.Failed(TooLarge);
+                return new FeedDownload(Decode(bytes, response.Content.Headers.ContentType), false,
+                    response.Headers.ETag?.ToString(),
+                    response.Content.Headers.LastModified?.ToString("R", CultureInfo.InvariantCulture), null);
+            }
         }
         catch (OperationCanceledException) when (!stop.IsCancellationRequested)
         {
@@ -56,6 +70,34 @@ public sealed class IcsFeedClient(IHttpClientFactory httpClients, IOptions<Conne
             var reason = PublicAddressGuard.Describe(e);
             return FeedDownload.Failed(reason.StartsWith("refused", StringComparison.Ordinal) ? reason : "unreachable: " + reason);
         }
+        catch (Exception e) when (e is UriFormatException or NotSupportedException or InvalidOperationException)
+        {
+            // Whatever else a URL or a server's answer can make the HTTP stack refuse is the feed's failure, not ours.
+            return FeedDownload.Failed("unreachable: " + e.Message);
+        }
+    }
+
+    private static HttpRequestMessage Request(Uri target, string? etag, string? lastModified)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, target);
+        request.Headers.Accept.ParseAdd("text/calendar");
+        request.Headers.Accept.ParseAdd("*/*;q=0.5");
+        if (etag is not null) request.Headers.TryAddWithoutValidation("If-None-Match", etag);
+        if (lastModified is not null) request.Headers.TryAddWithoutValidation("If-Modified-Since", lastModified);
+        return request;
+    }
+
+    private static bool IsRedirect(HttpStatusCode status) => status is HttpStatusCode.MovedPermanently or HttpStatusCode.Found
+        or HttpStatusCode.SeeOther or HttpStatusCode.TemporaryRedirect or HttpStatusCode.PermanentRedirect;
+
+    /// <summary>Where a redirect from <paramref name="from"/> leads (a relative Location resolved against it): only http and
+    /// https, and never from https down to http; null otherwise. Redirects are followed here, not by the handler, which
+    /// would follow them to any scheme.</summary>
+    internal static Uri? Redirect(Uri from, Uri location)
+    {
+        if (!location.IsAbsoluteUri && !Uri.TryCreate(from, location, out location!)) return null;
+        if (location.Scheme != Uri.UriSchemeHttp && location.Scheme != Uri.UriSchemeHttps) return null;
+        return from.Scheme == Uri.UriSchemeHttps && location.Scheme == Uri.UriSchemeHttp ? null : location;
     }
 
     private static readonly string TooLarge = $"the feed is larger than {ConnectionOptions.MaxFeedBytes / (1024 * 1024)} MiB";
@@ -82,7 +124,7 @@ public sealed class IcsFeedClient(IHttpClientFactory httpClients, IOptions<Conne
         if (type?.CharSet is { Length: > 0 } charset)
         {
             try { encoding = Encoding.GetEncoding(charset.Trim('"')); }
-            catch (ArgumentException) { }
+            catch (Exception e) when (e is ArgumentException or NotSupportedException) { } // unknown, or refused (UTF-7)
         }
         return encoding.GetString(bytes);
     }

@@ -116,13 +116,13 @@ public static class PublicAddressGuard
     }
 
     /// <summary>A handler for outgoing requests to URLs people give us (callbacks, calendar servers): no proxy (it would
-    /// hide the real target from the address check), no cookies, and every connection — redirects included, when
-    /// <paramref name="allowRedirects"/> — made through <see cref="ConnectCallback"/>.</summary>
-    public static SocketsHttpHandler CreateHandler(bool allowPrivateNetworks, bool allowRedirects) => new()
+    /// hide the real target from the address check), no cookies, every connection made through
+    /// <see cref="ConnectCallback"/>, and no redirects followed: the handler would follow them to any scheme, so a caller
+    /// that follows them checks each one itself (<see cref="RtsApp.Features.Connections.IcsFeedClient"/>).</summary>
+    public static SocketsHttpHandler CreateHandler(bool allowPrivateNetworks) => new()
     {
         UseProxy = false,
-        AllowAutoRedirect = allowRedirects,
-        MaxAutomaticRedirections = 5,
+        AllowAutoRedirect = false,
         UseCookies = false,
         ConnectCallback = ConnectCallback(allowPrivateNetworks),
     };

@@ -292,7 +292,8 @@ public sealed class CalDavBookingTests(CalDavServers servers, ConnectionsFixture
             await db.Calendars.Where(c => c.Id == a.CalDavCalendar).ExecuteUpdateAsync(s => s.SetProperty(c => c.RemoteUrl, realUrl));
         var forged = await session.Http.PostAsync(path, new FormUrlEncodedContent(new Dictionary<string, string>
         { ["_handler"] = "retry-write-back", ["RetryWriteBackId"] = id }));
-        forged.StatusCode.ShouldBe(HttpStatusCode.BadRequest); // no antiforgery token
+        forged.StatusCode.ShouldBe(HttpStatusCode.SeeOther); // no antiforgery token: the page again, nothing done
+        forged.Headers.Location!.ToString().ShouldBe(path + "?notice=expired");
         var unknown = await session.SubmitAsync(page, "retry-write-back", new() { ["RetryWriteBackId"] = "cwb_unknown" }, path);
         ((int)unknown.StatusCode).ShouldBe(422);
         (await WriteBackAsync(app, a.LinkId)).Status.ShouldBe("pending");

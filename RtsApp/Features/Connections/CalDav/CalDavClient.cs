@@ -524,5 +524,5 @@ public static class CalDavHttp
     public const string HttpClientName = "RtsApp.CalDav";
 
     public static SocketsHttpHandler CreateHandler(bool allowPrivateNetworks) =>
-        PublicAddressGuard.CreateHandler(allowPrivateNetworks, allowRedirects: false);
+        PublicAddressGuard.CreateHandler(allowPrivateNetworks);
 }
