@@ -142,6 +142,30 @@ public sealed class CalDavClientTests(CalDavServers servers) : IDisposable
         result.Failure.Reason.ShouldStartWith("not a CalDAV server");
     }
 
+    /// <summary>Hrefs a hostile or broken server may send: other schemes, hosts that do not parse. Each fails discovery as
+    /// a server this client cannot use; none reaches the HTTP stack (which threw on them: a 500 when connecting).</summary>
+    [Theory]
+    [InlineData("/", "http://[::1")]
+    [InlineData("/", "file:///etc/passwd")]
+    [InlineData("/", "ftp://127.0.0.1/principal/")]
+    [InlineData("/", "mailto:%%%")]
+    [InlineData("/", "gopher://127.0.0.1:70/x")]
+    [InlineData("http://:99999/x", "/principal/")]
+    public async Task Discover_HrefsThatAreNotHttpUrls_AreRejected(string responseHref, string principalHref)
+    {
+        var multistatus = $"""
+            <multistatus xmlns="DAV:"><response><href>{responseHref}</href><propstat><prop><current-user-principal>
+            <href>{principalHref}</href></current-user-principal></prop><status>HTTP/1.1 200 OK</status></propstat></response></multistatus>
+            """;
+        var (app, url) = await WebServerAsync(Answer(207, "application/xml", multistatus));
+        await using var _ = app;
+
+        var result = await Client(new CalDavServer("hostile", url, null, null)).DiscoverAsync(url, Cancel);
+
+        result.Failure.ShouldNotBeNull().Kind.ShouldBe(CalDavFailureKind.Rejected);
+        result.Failure.Reason.ShouldStartWith("the server named a URL this client cannot use: ");
+    }
+
     [Fact]
     public async Task Discover_MultistatusWithDtd_IsNotReadAtAll()
     {

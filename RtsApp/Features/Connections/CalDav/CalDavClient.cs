@@ -406,6 +406,10 @@ public sealed partial class CalDavClient(HttpClient http, CalDavCredentials cred
         {
             throw Fail(CalDavFailureKind.Unreachable, $"unreachable: {Describe(e)}");
         }
+        catch (Exception e) when (e is UriFormatException or NotSupportedException or InvalidOperationException)
+        {
+            throw Fail(CalDavFailureKind.Unreachable, $"unreachable: {e.Message}");
+        }
     }
 
     private static string Describe(HttpRequestException e)
@@ -500,7 +504,13 @@ public sealed partial class CalDavClient(HttpClient http, CalDavCredentials cred
 
     // ---- URLs -----------------------------------------------------------------------------------------------------
 
-    private static Uri Resolve(Uri baseUrl, string href) => new(baseUrl, href);
+    /// <summary>An href the server gave, resolved against the URL it came from. Only http and https, and never from https
+    /// down to http (the credentials go with every request); anything else fails the call as a server this client cannot
+    /// use, rather than reaching the HTTP stack (which throws on other schemes and on unparsable hosts).</summary>
+    private static Uri Resolve(Uri baseUrl, string href) =>
+        Uri.TryCreate(baseUrl, href, out var url) && (url.Scheme == Uri.UriSchemeHttps || (url.Scheme == Uri.UriSchemeHttp && baseUrl.Scheme == Uri.UriSchemeHttp))
+            ? url
+            : throw Fail(CalDavFailureKind.Rejected, $"the server named a URL this client cannot use: {(href.Length > 100 ? href[..100] + "…" : href)}");
 
     /// <summary>The key an object is known by: the absolute path of its href, resolved against the collection.</summary>
     private static string PathOf(Uri collection, string href) => Resolve(collection, href).AbsolutePath;
