@@ -143,7 +143,9 @@ public static class ApiJson
         public override void Write(Utf8JsonWriter writer, DateTimeZone value, JsonSerializerOptions options) => writer.WriteStringValue(value.Id);
     }
 
-    /// <summary>A duration is <c>{"minutes": n}</c> and/or <c>{"hours": n}</c>, summed; <c>null</c> or <c>{}</c> means absent.</summary>
+    /// <summary>A duration is <c>{"minutes": n}</c> and/or <c>{"hours": n}</c>, the two summed; <c>null</c> or <c>{}</c>
+    /// means absent. Each is a whole number, or a string holding one (as every number may be, SPEC §1); a key given twice
+    /// counts once, the last one, as everywhere else in a body.</summary>
     private sealed class NullableDurationConverter : JsonConverter<Duration?>
     {
         public override bool HandleNull => true;
@@ -152,22 +154,33 @@ public static class ApiJson
         {
             if (reader.TokenType == JsonTokenType.Null) return null;
             if (reader.TokenType != JsonTokenType.StartObject) throw new JsonException("must be an object such as {\"minutes\": 30}");
-            long? minutes = null;
+            long? minutes = null, hours = null;
             while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
             {
                 var name = reader.GetString();
                 reader.Read();
                 if (name is "minutes" or "hours")
                 {
-                    if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt32(out var n) || n < 0)
-                        throw new JsonException($"{name} must be a whole number of at least 0");
-                    minutes = (minutes ?? 0) + (name == "hours" ? n * 60L : n);
+                    var n = WholeNumber(ref reader) ?? throw new JsonException($"{name} must be a whole number of at least 0");
+                    if (name == "hours") hours = n;
+                    else minutes = n;
                 }
                 else reader.Skip();
             }
+            if (minutes is null && hours is null) return null;
+            var total = (minutes ?? 0) + (hours ?? 0) * 60;
             // No duration the API takes is longer than a year; far beyond that one would not even fit a Duration.
-            if (minutes > MaxDurationMinutes) throw new JsonException($"must be at most {MaxDurationMinutes} minutes (100 years)");
-            return minutes is { } m ? Duration.FromMinutes(m) : null;
+            if (total > MaxDurationMinutes) throw new JsonException($"must be at most {MaxDurationMinutes} minutes (100 years)");
+            return Duration.FromMinutes(total);
+        }
+
+        /// <summary>A whole number from 0 to <see cref="int.MaxValue"/>, as a number or as a string of digits; else null.</summary>
+        private static long? WholeNumber(ref Utf8JsonReader reader)
+        {
+            if (reader.TokenType == JsonTokenType.Number) return reader.TryGetInt32(out var n) && n >= 0 ? n : null;
+            return reader.TokenType == JsonTokenType.String
+                   && int.TryParse(reader.GetString(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var s)
+                ? s : null;
         }
 
         public override void Write(Utf8JsonWriter writer, Duration? value, JsonSerializerOptions options)

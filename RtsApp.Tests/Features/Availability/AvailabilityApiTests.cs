@@ -177,6 +177,9 @@ public sealed class AvailabilityApiTests : IClassFixture<RtsAppFactory>
         yield return [Q(extra: ", \"response_format\": \"calendar\""), "response_format"];
         yield return [Q(extra: ", \"tzid\": \"Moon/Base\""), "tzid"];
         yield return [Q(extra: """, "buffer": {"before": {"minutes": "ten"}}"""), "buffer.before"];
+        yield return [Q(duration: """{"minutes": "30.5"}"""), "required_duration"];
+        yield return [Q(duration: """{"minutes": "-30"}"""), "required_duration"];
+        yield return [Q(duration: """{"minutes": " 30"}"""), "required_duration"];
     }
 
     [Theory]
@@ -187,6 +190,28 @@ public sealed class AvailabilityApiTests : IClassFixture<RtsAppFactory>
         var (sub, _) = await api.CreateAccountAsync("S");
         var error = await ApiClient.ErrorAsync(await api.PostAsync("/v1/availability", body.Replace("SUB", sub)), 422);
         error["errors"]!.AsObject().Select(e => e.Key).ShouldContain(field, error.ToJsonString());
+    }
+
+    /// <summary>SPEC §1: numbers may be strings, durations' too; a key given twice counts once, the last one.</summary>
+    [Theory]
+    [InlineData("""{"minutes": "60"}""", """{"minutes": "30"}""")]
+    [InlineData("""{"hours": "1"}""", """{"minutes": 30}""")]
+    [InlineData("""{"minutes": 30, "minutes": 60}""", """{"minutes": 15, "minutes": "30"}""")]
+    [InlineData("""{"hours": 2, "minutes": 60, "hours": 0}""", """{"hours": "0", "minutes": "30"}""")]
+    public async Task Availability_DurationsAsStrings_AndRepeatedKeys_LastOneCounts(string duration, string interval)
+    {
+        var api = await factory.CreateApiClientAsync();
+        var (sub, _) = await api.CreateAccountAsync("D");
+        var body = $$"""
+            {"participants": [{"members": [{"sub": "{{sub}}"}]}], "required_duration": {{duration}}, "start_interval": {{interval}},
+             "response_format": "overlapping_slots", "query_periods": [{"start": "2026-03-27T09:00:00Z", "end": "2026-03-27T11:00:00Z"}]}
+            """;
+
+        var slots = (await api.PostOkAsync("/v1/availability", body))["available_slots"]!.AsArray();
+
+        // 60 minutes every 30: 09:00, 09:30 and 10:00 fit before 11:00.
+        slots.Select(s => $"{s!["start"]}–{s["end"]}").ShouldBe(
+            ["2026-03-27T09:00:00Z–2026-03-27T10:00:00Z", "2026-03-27T09:30:00Z–2026-03-27T10:30:00Z", "2026-03-27T10:00:00Z–2026-03-27T11:00:00Z"]);
     }
 
     [Fact]
