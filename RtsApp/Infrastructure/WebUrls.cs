@@ -4,6 +4,9 @@ namespace RtsApp.Infrastructure;
 /// in punycode, other non-ASCII characters percent-encoded — so that a <c>Location</c> header can always be written.</summary>
 public static class WebUrls
 {
+    /// <summary>The longest redirect URL a request may give (what it adds — a token, a state — is bounded too).</summary>
+    public const int MaxLength = 2048;
+
     /// <summary>The ASCII form of <paramref name="url"/>, or null when it is not an absolute http or https URL or holds
     /// a control character (CR/LF would split a header).</summary>
     public static string? Normalize(string? url)

@@ -23,7 +23,7 @@ public sealed class ConnectLinkValidator : AbstractValidator<ConnectLinkRequest>
     private ConnectLinkValidator(bool subImplied)
     {
         RuleFor(x => x.Sub).Required().When(_ => !subImplied);
-        RuleFor(x => x.RedirectUri).MaximumLength(ConnectLinks.MaxRedirectLength).WebUrl().When(x => !string.IsNullOrEmpty(x.RedirectUri));
+        RuleFor(x => x.RedirectUri).WebUrl().When(x => !string.IsNullOrEmpty(x.RedirectUri));
     }
 
     public static ConnectLinkSpec ToSpec(ConnectLinkRequest r) =>
@@ -52,7 +52,6 @@ public sealed record ConnectSession(Caller Caller, string Sub, string Applicatio
 public sealed class ConnectLinks(IDbContextFactory<RtsDbContext> dbFactory, IClock clock)
 {
     public static readonly Duration Lifetime = Duration.FromDays(7);
-    public const int MaxRedirectLength = 2048;
 
     /// <summary>Stores a new link for the account; its absolute URL is built on <paramref name="baseUrl"/> as scheduling
     /// links' are. An account the caller may not act for is the 404 at <c>sub</c> every connection call gives.</summary>

@@ -148,6 +148,8 @@ public static class LinkLimits
     public const string TwentyFourHour = "H";
     public const int MaxDisplayMessage = 500;
     public const int MaxOrganizer = 200;
+    /// <summary>The state is echoed in the redirect after booking: bounded, so that the <c>Location</c> header stays small.</summary>
+    public const int MaxOAuthState = 1024;
     public const string EventIdInUseKey = "errors.event_id_in_use";
 }
 
@@ -193,6 +195,8 @@ public sealed class LinkRequestValidator : AbstractValidator<LinkRequest>
         // RtsApp extension: both redirects are optional; without either the person lands on the confirmation page.
         RuleFor(x => x.Oauth == null ? null : x.Oauth.RedirectUri).WebUrl().When(x => !string.IsNullOrEmpty(x.Oauth?.RedirectUri))
             .OverridePropertyName("oauth.redirect_uri");
+        RuleFor(x => x.Oauth == null ? null : x.Oauth.State).MaximumLength(LinkLimits.MaxOAuthState)
+            .WithMessage($"must be at most {LinkLimits.MaxOAuthState} characters").OverridePropertyName("oauth.state");
         RuleFor(x => x.RedirectUrls == null ? null : x.RedirectUrls.CompletedUrl).WebUrl().When(x => !string.IsNullOrEmpty(x.RedirectUrls?.CompletedUrl))
             .OverridePropertyName("redirect_urls.completed_url");
         foreach (var (get, name) in new (Func<LinkRequest, string?>, string)[]
