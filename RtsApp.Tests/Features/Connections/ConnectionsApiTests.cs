@@ -207,6 +207,50 @@ public sealed class ConnectionsApiTests(ConnectionsFixture fixture) : IClassFixt
         db.Events.Count(e => e.CalendarId == feedCalendar).ShouldBe(0);
     }
 
+    /// <summary>SPEC §12: a rule's calendar_ids say where a managed member's busy time comes from. Deleting a connection
+    /// takes its calendars out of the account's rules, so the rule reads back as one that can be stored again, and the
+    /// busy time comes from the calendars left (here, none named: all of them) instead of from a calendar that is gone.</summary>
+    [Fact]
+    public async Task Delete_TakesItsCalendarsOutOfTheAccountsAvailabilityRules()
+    {
+        var api = await factory.CreateApiClientAsync();
+        var (sub, _) = await api.CreateAccountAsync();
+        var local = await api.CreateCalendarAsync(sub, "Local");
+        await api.PutEventAsync(local, new { event_id = "review", summary = "Review", start = "2026-03-23T10:00:00Z", end = "2026-03-23T11:00:00Z", tzid = "Etc/UTC" });
+        var connection = await ConnectAsync(api, sub, feeds.Add(TwoEventsAndABrokenOne).Url);
+        var feedCalendar = CalendarId(connection);
+        var rule = new JsonObject
+        {
+            ["sub"] = sub,
+            ["availability_rule_id"] = "hours",
+            ["tzid"] = "Etc/UTC",
+            ["calendar_ids"] = new JsonArray(feedCalendar, local),
+            ["weekly_periods"] = JsonNode.Parse("""[{"day": "monday", "start_time": "09:00", "end_time": "12:00"}]"""),
+        };
+        await api.PostOkAsync("/v1/availability_rules", rule.ToJsonString());
+        var onlyFeed = (JsonObject)rule.DeepClone();
+        onlyFeed["availability_rule_id"] = "feed_only";
+        onlyFeed["calendar_ids"] = new JsonArray(feedCalendar);
+        await api.PostOkAsync("/v1/availability_rules", onlyFeed.ToJsonString());
+        async Task<string[]> FreeAsync(string ruleId) =>
+            [.. (await api.PostOkAsync("/v1/availability", $$"""
+                {"participants": [{"members": [{"sub": "{{sub}}", "managed_availability": true, "availability_rule_ids": ["{{ruleId}}"]}]}],
+                 "required_duration": {"minutes": 30}, "query_periods": [{"start": "2026-03-23T08:00:00Z", "end": "2026-03-23T13:00:00Z"}]}
+                """))["available_periods"]!.AsArray().Select(p => $"{p!["start"]}–{p["end"]}")];
+        (await FreeAsync("feed_only")).ShouldBe(["2026-03-23T09:30:00Z–2026-03-23T12:00:00Z"]); // the feed's standup only
+
+        ((int)(await api.SendAsync(HttpMethod.Delete, "/v1/calendar_connections/" + Id(connection))).StatusCode).ShouldBe(202);
+
+        var hours = (await api.GetOkAsync($"/v1/availability_rules/hours?sub={sub}"))["availability_rule"]!;
+        hours["calendar_ids"]!.AsArray().Select(c => c!.GetValue<string>()).ShouldBe([local]);
+        var feedOnly = (await api.GetOkAsync($"/v1/availability_rules/feed_only?sub={sub}"))["availability_rule"]!.AsObject();
+        feedOnly["calendar_ids"]!.AsArray().ShouldBeEmpty();
+        feedOnly["sub"] = sub;
+        await api.PostOkAsync("/v1/availability_rules", feedOnly.ToJsonString()); // what it reads back can be stored again
+        (await FreeAsync("feed_only")).ShouldBe(["2026-03-23T09:00:00Z–2026-03-23T10:00:00Z", "2026-03-23T11:00:00Z–2026-03-23T12:00:00Z"]);
+        (await FreeAsync("hours")).ShouldBe(["2026-03-23T09:00:00Z–2026-03-23T10:00:00Z", "2026-03-23T11:00:00Z–2026-03-23T12:00:00Z"]);
+    }
+
     /// <summary>A link for <paramref name="sub"/> on Monday 23 March 09:00–11:00Z, booking into <paramref name="target"/>.</summary>
     internal static JsonObject LinkBody(string sub, string target, string[]? memberCalendars)
     {

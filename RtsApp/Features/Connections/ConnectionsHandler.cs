@@ -206,7 +206,8 @@ public sealed class ConnectionsHandler(
         return updated == 1;
     }
 
-    /// <summary>Deletes the connection with its calendars and their events; 404 when it is not the caller's, 422
+    /// <summary>Deletes the connection with its calendars and their events, and takes those calendars out of the account's
+    /// availability rules (<see cref="ManagedAvailability.ManagedRules.ForgetCalendars"/>); 404 when it is not the caller's, 422
     /// <c>errors.in_use</c> while an open link books into or reads one of its calendars by id.</summary>
     public async Task<ApiError?> DeleteAsync(Caller caller, string id, CancellationToken ct)
     {
@@ -221,6 +222,10 @@ public sealed class ConnectionsHandler(
         await db.Events.Where(e => calendarIds.Contains(e.CalendarId)).ExecuteDeleteAsync(ct);
         await db.Calendars.Where(c => c.ConnectionId == id).ExecuteDeleteAsync(ct);
         await db.CalendarConnections.Where(c => c.Id == id).ExecuteDeleteAsync(ct);
+        var now = clock.GetCurrentInstant();
+        foreach (var rule in await db.AvailabilityRules.Where(r => r.AccountId == connection.AccountId).ToListAsync(ct))
+            ManagedAvailability.ManagedRules.ForgetCalendars(rule, calendarIds, now);
+        await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return null;
     }

@@ -78,6 +78,19 @@ public static partial class ManagedRules
     public static IReadOnlyList<WeeklyPeriodView> WeeklyPeriods(AvailabilityRule row) =>
         JsonSerializer.Deserialize<List<WeeklyPeriodView>>(row.WeeklyPeriodsJson, ApiJson.Options) ?? [];
 
+    /// <summary>Takes calendars that no longer exist out of the rule's <c>calendar_ids</c> (in the transaction that deletes
+    /// them), so that the rule reads back as one that can be stored again, and its busy time comes from the calendars it
+    /// still names — or, naming none, from all the account's calendars (SPEC §12) — rather than from none. True when the
+    /// rule named any of them.</summary>
+    public static bool ForgetCalendars(AvailabilityRule row, IReadOnlyCollection<string> deleted, Instant now)
+    {
+        var ids = CalendarIds(row);
+        if (!ids.Any(deleted.Contains)) return false;
+        row.CalendarIdsJson = JsonSerializer.Serialize(ids.Where(id => !deleted.Contains(id)).ToList(), ApiJson.Options);
+        row.UpdatedAt = now;
+        return true;
+    }
+
     /// <summary>Writes a validated rule into its row.</summary>
     public static void Apply(AvailabilityRule row, RuleSpec spec)
     {
