@@ -94,6 +94,21 @@ public sealed class ErrorsTests : IClassFixture<RtsAppFactory>
         (await response.Content.ReadAsStringAsync()).ShouldContain("There is nothing at this address");
     }
 
+    /// <summary>RFC 8259 §8.1: a byte order mark before the JSON is ignored (it was a 400).</summary>
+    [Fact]
+    public async Task BodyWithAByteOrderMark_IsRead()
+    {
+        var api = await factory.CreateApiClientAsync();
+        var request = new HttpRequestMessage(HttpMethod.Post, "/v1/accounts")
+        {
+            Content = new ByteArrayContent([0xEF, 0xBB, 0xBF, .. Encoding.UTF8.GetBytes("""{"name": "Bom"}""")]),
+        };
+        request.Content.Headers.ContentType = new("application/json");
+        request.Headers.Authorization = new("Bearer", api.Secret);
+
+        (await ApiClient.OkAsync(await api.Http.SendAsync(request)))["account"]!["name"]!.GetValue<string>().ShouldBe("Bom");
+    }
+
     [Fact]
     public async Task BodyOver1MiB_Is413()
     {

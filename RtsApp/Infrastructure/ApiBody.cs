@@ -47,6 +47,8 @@ public static class ApiBody
         if (buffer.Length > 0)
         {
             var bytes = buffer.ToArray();
+            // RFC 8259 §8.1 lets a parser ignore a byte order mark; some clients (Windows tools) send one.
+            if (bytes.AsSpan().StartsWith(Utf8Bom)) bytes = bytes[Utf8Bom.Length..];
             try
             {
                 var doc = JsonDocument.Parse(bytes);
@@ -63,6 +65,8 @@ public static class ApiBody
         }
         await next(http);
     }
+
+    private static readonly byte[] Utf8Bom = [0xEF, 0xBB, 0xBF];
 
     /// <summary>Why a string or property name cannot be used, or null: an escaped half surrogate pair (<c>"\ud800"</c>)
     /// parses but throws wherever it is read (refused as I-JSON, RFC 7493, does), and an escaped NUL (<c>"\u0000"</c>)
