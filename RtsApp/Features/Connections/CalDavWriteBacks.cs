@@ -18,6 +18,17 @@ public static class CalDavWriteBackOutbox
     /// <summary>Wakes this process's write-back workers.</summary>
     internal static readonly WorkSignal Signal = new();
 
+    /// <summary>Why a write-back failed when its calendar was gone from the server; such write-backs are due again when a
+    /// sync finds the calendar back (<see cref="ReviveAsync"/>).</summary>
+    public const string CalendarGone = "the calendar no longer exists on the server";
+
+    /// <summary>Makes the write-backs that failed because <paramref name="calendarId"/> was gone due again, at once: the
+    /// calendar is back on the server (a sync found it, in the transaction that marks it so). Their attempts and last
+    /// error stay as the record, as with "Retry now". The number made due.</summary>
+    public static Task<int> ReviveAsync(RtsDbContext db, string calendarId, Instant now, CancellationToken ct) =>
+        db.CalDavWriteBacks.Where(w => w.CalendarId == calendarId && w.Status == CallbackStatuses.Failed && w.LastError == CalendarGone)
+            .ExecuteUpdateAsync(s => s.SetProperty(w => w.Status, CallbackStatuses.Pending).SetProperty(w => w.NextAttemptAt, now), ct);
+
     private const string UidSuffix = "@rtsapp";
 
     /// <summary>The UID the event has on the server: stable, so a retry finds what an earlier attempt wrote.</summary>
@@ -140,7 +151,7 @@ public sealed partial class CalDavWriteBackWorker(
             var now = clock.GetCurrentInstant();
             if (calendar is null || connection is null || calendar.Deleted || CalDavConnections.Ref(calendar) is not { } reference)
             {
-                var gone = calendar?.Deleted == true ? "the calendar no longer exists on the server" : "the calendar or its connection was deleted";
+                var gone = calendar?.Deleted == true ? CalDavWriteBackOutbox.CalendarGone : "the calendar or its connection was deleted";
                 await mine.ExecuteUpdateAsync(s => s.SetProperty(w => w.Status, CallbackStatuses.Failed)
                     .SetProperty(w => w.LastError, gone)
                     .SetProperty(w => w.LeaseOwner, (string?)null).SetProperty(w => w.LeaseUntil, (Instant?)null), CancellationToken.None);

@@ -159,10 +159,13 @@ public sealed partial class ConnectionSync(
             await db.Calendars.Where(c => c.Id == calendar.Id)
                 .ExecuteUpdateAsync(s => s.SetProperty(c => c.SyncState, state).SetProperty(c => c.Deleted, deleted), stop);
             if (deleted && !calendar.Deleted) LogCalendarGone(connection.Id, calendar.Id);
+            if (!deleted && calendar.Deleted && await CalDavWriteBackOutbox.ReviveAsync(db, calendar.Id, now, stop) is > 0 and var revived)
+                LogWriteBacksRevived(connection.Id, calendar.Id, revived);
             events += objects.Sum(o => o.Occurrences.Count);
         }
         await db.SaveChangesAsync(stop);
         await tx.CommitAsync(stop);
+        CalDavWriteBackOutbox.Signal.Notify();
         LogSynced(connection.Id, events, skipped);
     }
 
@@ -227,6 +230,9 @@ public sealed partial class ConnectionSync(
 
     [LoggerMessage(LogLevel.Information, "Connection {ConnectionId}: {Count} calendars found on the server that it did not have yet")]
     private partial void LogCalendarsFound(string connectionId, int count);
+
+    [LoggerMessage(LogLevel.Information, "Connection {ConnectionId}: calendar {CalendarId} is back on the server; {Count} write-backs that failed while it was gone are due again")]
+    private partial void LogWriteBacksRevived(string connectionId, string calendarId, int count);
 
     [LoggerMessage(LogLevel.Information, "Connection {ConnectionId}: calendar {CalendarId} no longer exists on the server; its synced events are removed")]
     private partial void LogCalendarGone(string connectionId, string calendarId);

@@ -219,10 +219,11 @@ public sealed class CalDavBookingTests(CalDavServers servers, ConnectionsFixture
     }
 
     /// <summary>A booking into a calendar since deleted on the server: each attempt is refused until a sync finds the
-    /// calendar gone, then the write-back ends as failed with that reason instead of being retried for ever.</summary>
+    /// calendar gone, then the write-back ends as failed with that reason instead of being retried for ever. Should a
+    /// sync find the calendar back (made again at its URL), the write-back is due again and delivered.</summary>
     [CalDavTheory]
     [MemberData(nameof(Servers))]
-    public async Task Book_IntoACalendarDeletedOnTheServer_WriteBackEndsFailed(string name)
+    public async Task Book_IntoACalendarDeletedOnTheServer_WriteBackEndsFailed_UntilTheCalendarIsBack(string name)
     {
         var a = await ArrangeWriteBackAsync(name);
         await a.Other.DeleteAsync(a.Url);
@@ -241,6 +242,11 @@ public sealed class CalDavBookingTests(CalDavServers servers, ConnectionsFixture
             await db.CalDavWriteBacks.Where(w => w.LinkId == a.LinkId).ExecuteUpdateAsync(s => s.SetProperty(w => w.NextAttemptAt, Instant.MinValue));
         var failed = await Eventually.HoldsAsync(() => WriteBackAsync(a.LinkId), w => w.Status == "failed", "the write-back gave up");
         failed.LastError.ShouldBe("the calendar no longer exists on the server");
+
+        await a.Other.NewCalendarAsync("Work again", at: a.Url);
+        await SyncNowAsync(a.Api, a.ConnectionId);
+        var delivered = await Eventually.HoldsAsync(() => WriteBackAsync(a.LinkId), w => w.Status == "delivered", "delivered once the calendar was back");
+        (await a.Other.CountObjectsWithUidAsync(a.Url, delivered.Uid)).ShouldBe(1);
     }
 
     [CalDavTheory]
