@@ -15,6 +15,8 @@ public sealed class ApiError : IResult, IStatusCodeHttpResult, IEndpointMetadata
     public const string Required = "errors.required";
     public const string Invalid = "errors.invalid";
     public const string NotFound = "errors.not_found";
+    /// <summary>Something an open link uses (a connection's calendar, an availability rule) cannot be deleted.</summary>
+    public const string InUse = "errors.in_use";
 
     public ApiError(int statusCode, IReadOnlyDictionary<string, List<ErrorDetail>> errors)
     {

@@ -60,6 +60,34 @@ public sealed class ManagedLinkTests(RtsAppFactory factory) : IClassFixture<RtsA
         (await SchedulingLinks.EventsAsync(link)).Select(e => e!["start"]!.ToString()).ShouldBe(["2026-03-23T10:00:00Z"]);
     }
 
+    /// <summary>A rule an open link names in availability_rule_ids is in use: deleting it would leave the link offering
+    /// nothing. Refused until the link is no longer open; a rule no open link names is deleted as before.</summary>
+    [Fact]
+    public async Task DeleteRule_NamedByAnOpenLink_IsInUse_UntilTheLinkIsDisabled()
+    {
+        var link = await ManagedLinkAsync();
+        var other = JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(ManagedAvailabilityApiTests.Rule("other")))!.AsObject();
+        other["sub"] = link.Sub;
+        await link.Api.PostOkAsync("/v1/availability_rules", other.ToJsonString());
+        var naming = await link.Api.PostOkAsync("/v1/real_time_scheduling", $$$"""
+            {"event": {"event_id": "named", "summary": "Named", "tzid": "Europe/London"},
+             "availability": {"participants": [{"members": [{"sub": "{{{link.Sub}}}", "managed_availability": true, "availability_rule_ids": ["hours"]}]}],
+                              "required_duration": {"minutes": 30}, "query_periods": {{{SchedulingLinks.Periods.ToJsonString()}}}},
+             "target_calendars": [{"sub": "{{{link.Sub}}}", "calendar_id": "{{{link.CalendarId}}}"}], "tzid": "Europe/London",
+             "redirect_urls": {"completed_url": "https://app.example/done"}}
+            """);
+        var namingId = naming["real_time_scheduling"]!["real_time_scheduling_id"]!.GetValue<string>();
+
+        var inUse = await ApiClient.ErrorAsync(await link.Api.SendAsync(HttpMethod.Delete, $"/v1/availability_rules/hours?sub={link.Sub}"), 422);
+        inUse["errors"]!["availability_rule_id"]![0]!["key"]!.GetValue<string>().ShouldBe("errors.in_use");
+        inUse["errors"]!["availability_rule_id"]![0]!["description"]!.GetValue<string>().ShouldContain(namingId);
+        // The first link reads all the account's rules without naming any: it does not hold "other".
+        ((int)(await link.Api.SendAsync(HttpMethod.Delete, $"/v1/availability_rules/other?sub={link.Sub}")).StatusCode).ShouldBe(202);
+
+        await link.Api.PostOkAsync($"/v1/real_time_scheduling/{namingId}/disable", new { display_message = "Closed" });
+        ((int)(await link.Api.SendAsync(HttpMethod.Delete, $"/v1/availability_rules/hours?sub={link.Sub}")).StatusCode).ShouldBe(202);
+    }
+
     [Fact]
     public async Task LinkCreation_WithUnknownRuleId_Is422()
     {

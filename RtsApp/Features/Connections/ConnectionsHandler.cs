@@ -53,7 +53,6 @@ public sealed class ConnectionsHandler(
     IDbContextFactory<RtsDbContext> dbFactory, ConnectionSync sync, CalDavConnections calDav, IOptions<ConnectionOptions> options, IClock clock)
 {
     public const string ConnectionFailedKey = "errors.connection_failed";
-    public const string InUseKey = "errors.in_use";
 
     /// <summary>"Sync now": due before any clock, whichever process's clock reads it.</summary>
     public static readonly Instant DueNow = Instant.FromUnixTimeTicks(0);
@@ -216,7 +215,7 @@ public sealed class ConnectionsHandler(
         if (connection is null) return NotFound();
         var calendarIds = await db.Calendars.Where(c => c.ConnectionId == id).Select(c => c.Id).ToListAsync(ct);
         if (await OpenLinkUsingAsync(db, connection.ApplicationId, calendarIds, ct) is { } linkId)
-            return ApiError.Unprocessable("connection_id", InUseKey, $"the open link {linkId} uses one of this connection's calendars");
+            return ApiError.Unprocessable("connection_id", ApiError.InUse, $"the open link {linkId} uses one of this connection's calendars");
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         await CalendarLocks.LockConnectionAsync(db, id, ct);
         await db.Events.Where(e => calendarIds.Contains(e.CalendarId)).ExecuteDeleteAsync(ct);
@@ -232,23 +231,15 @@ public sealed class ConnectionsHandler(
 
     public static ApiError NotFound() => ApiError.Field(404, "connection_id", ApiError.NotFound, "no such calendar connection");
 
-    /// <summary>An open link whose target calendars or members' calendar_ids name one of <paramref name="calendarIds"/>.
-    /// Calendar ids are random, so a link's stored spec mentions one only when it uses it; the spec is read to be sure.</summary>
+    /// <summary>An open link whose target calendars or members' calendar_ids name one of <paramref name="calendarIds"/>.</summary>
     private async Task<string?> OpenLinkUsingAsync(RtsDbContext db, string applicationId, List<string> calendarIds, CancellationToken ct)
     {
         var now = clock.GetCurrentInstant();
         foreach (var calendarId in calendarIds)
         {
-            var candidates = await db.Links.AsNoTracking()
-                .Where(l => l.ApplicationId == applicationId && l.Status == LinkStatuses.Open && l.ExpiresAt > now && l.SpecJson.Contains(calendarId))
-                .ToListAsync(ct);
-            foreach (var link in candidates)
-            {
-                if (LinkStore.Read(link) is not { } spec) continue;
-                if (spec.TargetCalendars.Any(t => t.CalendarId == calendarId)
-                    || spec.Groups.SelectMany(g => g.Members).Any(m => m.CalendarIds.Contains(calendarId)))
-                    return link.Id;
-            }
+            if (await LinkStore.OpenLinkUsingAsync(db, applicationId, calendarId, spec => spec.TargetCalendars.Any(t => t.CalendarId == calendarId)
+                    || spec.Groups.SelectMany(g => g.Members).Any(m => m.CalendarIds.Contains(calendarId)), now, ct) is { } linkId)
+                return linkId;
         }
         return null;
     }

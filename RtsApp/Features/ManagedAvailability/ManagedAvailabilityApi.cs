@@ -95,13 +95,19 @@ public static class ManagedAvailabilityApi
         return row is null ? RuleNotFound() : TypedResults.Ok(new AvailabilityRuleReply(ManagedRules.View(row)));
     }
 
+    /// <summary>Deletes a rule; 422 <c>errors.in_use</c> while an open link names it in a member's
+    /// <c>availability_rule_ids</c> (the link would offer no times from it): disable the link first.</summary>
     public static async Task<Results<Accepted, ApiError>> DeleteRule(
         string availabilityRuleId, [FromQuery(Name = "sub")] string? sub, HttpContext http, Caller caller,
-        IDbContextFactory<RtsDbContext> dbFactory, CancellationToken ct)
+        IDbContextFactory<RtsDbContext> dbFactory, IClock clock, CancellationToken ct)
     {
         if (!DeleteBody(http, sub).TryGet(out var request, out var bad)) return bad;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         if (!(await AccountAsync(db, caller, request.Sub, ct)).TryGet(out var account, out var error)) return error;
+        if (await Links.LinkStore.OpenLinkUsingAsync(db, caller.ApplicationId, availabilityRuleId, spec => spec.Groups.SelectMany(g => g.Members)
+                .Any(m => m.Sub == account && m.ManagedAvailability && m.AvailabilityRuleIds?.Contains(availabilityRuleId) == true),
+                clock.GetCurrentInstant(), ct) is { } linkId)
+            return ApiError.Unprocessable("availability_rule_id", ApiError.InUse, $"the open link {linkId} names this rule");
         var deleted = await db.AvailabilityRules.Where(r => r.AccountId == account && r.RuleId == availabilityRuleId).ExecuteDeleteAsync(ct);
         return deleted == 0 ? RuleNotFound() : TypedResults.Accepted((string?)null);
     }
