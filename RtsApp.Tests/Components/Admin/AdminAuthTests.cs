@@ -109,6 +109,8 @@ public sealed class AdminAuthTests : IDisposable
         response.StatusCode.ShouldBe(HttpStatusCode.SeeOther); // the sign-in page again, nothing signed in
         response.Headers.Location!.ToString().ShouldBe(AdminSetup.SignInPath + "?notice=expired");
         response.Headers.TryGetValues("Set-Cookie", out var cookies).ShouldBeFalse(cookies?.FirstOrDefault());
+        (await session.PageAsync(response.Headers.Location.ToString())).QuerySelector("[data-test=form-expired]").ShouldNotBeNull();
+        (await session.PageAsync(AdminSetup.SignInPath)).QuerySelector("[data-test=form-expired]").ShouldBeNull();
         (await session.Http.GetAsync("/admin")).StatusCode.ShouldBe(HttpStatusCode.Redirect);
     }
 

@@ -40,5 +40,6 @@ public sealed class ConnectionAdminTests
         { ["_handler"] = "sync-connection", ["SyncConnectionId"] = Id(connection) }));
         forged.StatusCode.ShouldBe(HttpStatusCode.SeeOther); // no antiforgery token: the page again, nothing done
         forged.Headers.Location!.ToString().ShouldBe(path + "?notice=expired");
+        (await session.PageAsync(forged.Headers.Location.ToString())).QuerySelector("[data-test=form-expired]").ShouldNotBeNull();
     }
 }
