@@ -51,10 +51,20 @@ public static class PageResponses
                 }
                 return;
             }
-            var query = QueryHelpers.ParseQuery(http.Request.QueryString.Value);
-            query[NoticeParameter] = ExpiredNotice;
-            SeeOther(http, QueryHelpers.AddQueryString(http.Request.PathBase + http.Request.Path, query));
+            SeeOther(http, ExpiredFormUrl(http.Request));
         });
         return app;
+    }
+
+    /// <summary>Where a refused form leads: its own URL with <c>notice=expired</c> (replacing any notice), and only ever a
+    /// path of this site — <c>//host/…</c> would send the browser to another one (no page route matches such a path
+    /// today; this keeps it so).</summary>
+    internal static string ExpiredFormUrl(HttpRequest request)
+    {
+        var query = QueryHelpers.ParseQuery(request.QueryString.Value);
+        query[NoticeParameter] = ExpiredNotice;
+        var path = (request.PathBase + request.Path).ToUriComponent();
+        if (!path.StartsWith('/') || path.StartsWith("//", StringComparison.Ordinal)) path = "/";
+        return QueryHelpers.AddQueryString(path, query);
     }
 }
