@@ -168,6 +168,31 @@ public sealed class SchedulingPageTests(RtsAppFactory factory) : IClassFixture<R
         (await EventsAsync(link)).Select(e => e!["event_id"]!.ToString()).ShouldBe(["busy"]);
     }
 
+    /// <summary>A sequencing option is booked as shown or not at all: when its later step can no longer be where the page
+    /// showed it (the engine would now place it later), the person is told the time was taken; nothing moves silently.</summary>
+    [Fact]
+    public async Task Confirm_SequencingOptionWhoseLaterStepWouldMove_IsTaken_BooksNothing()
+    {
+        var link = await CreateAsync(await factory.CreateApiClientAsync(), sequencing: true);
+        var doc = await Html.GetAsync(http, link.Path + "?start=2026-03-23T09:00:00Z&tz=Etc/UTC");
+        var form = doc.QuerySelector("form:has(button[data-action=confirm])")!;
+        form.QuerySelector("input[name='Confirm.Steps']")!.GetAttribute("value").ShouldBe("2026-03-23T09:00:00Z 2026-03-23T10:00:00Z");
+        await BusyAsync(link, "2026-03-23T10:00:00Z", "2026-03-23T10:30:00Z"); // the culture chat would now be at 10:30
+
+        var response = await Html.SubmitAsync(http, form);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await Html.ParseAsync(response)).QuerySelector("[role=status]")!.TextContent.ShouldContain("just taken");
+        (await StatusAsync(link)).ShouldBe("open");
+        (await EventsAsync(link)).Select(e => e!["event_id"]!.ToString()).ShouldBe(["busy"]);
+
+        // The option as it is now (09:00 and 10:30), confirmed from a fresh page, books those times.
+        var again = await Html.GetAsync(http, link.Path + "?start=2026-03-23T09:00:00Z&tz=Etc/UTC");
+        (await Html.SubmitAsync(http, again.QuerySelector("form:has(button[data-action=confirm])")!)).StatusCode.ShouldBe(HttpStatusCode.SeeOther);
+        (await EventsAsync(link)).Select(e => $"{e!["event_id"]} {e["start"]}").ShouldBe(
+            ["tech-round 2026-03-23T09:00:00Z", "busy 2026-03-23T10:00:00Z", "culture-round 2026-03-23T10:30:00Z"], ignoreOrder: true);
+    }
+
     [Fact]
     public async Task PickingATimeNoLongerOffered_SaysSo_AndShowsTheTimes()
     {

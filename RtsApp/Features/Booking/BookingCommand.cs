@@ -40,12 +40,18 @@ public sealed partial class BookingCommand(IDbContextFactory<RtsDbContext> dbFac
     public Task<BookingResult> BookAsync(string token, Instant start, string? userTzid, CancellationToken ct) =>
         BookAsync(token, start, userTzid, null, ct);
 
+    public Task<BookingResult> BookAsync(string token, Instant start, string? userTzid, InviteeDetails? invitee, CancellationToken ct) =>
+        BookAsync(token, start, userTzid, invitee, null, ct);
+
     /// <summary>Books <paramref name="start"/>; <paramref name="invitee"/> (validated by <see cref="InviteeForm"/>) is kept
-    /// with the booking, sent with the completed callback and written into the events' description.</summary>
-    public async Task<BookingResult> BookAsync(string token, Instant start, string? userTzid, InviteeDetails? invitee, CancellationToken ct)
+    /// with the booking, sent with the completed callback and written into the events' description. For a sequencing
+    /// link, <paramref name="stepStarts"/> are the starts of the option's steps as the person saw them: booked only if the
+    /// option starting at <paramref name="start"/> still has exactly those (else "taken": its later steps would move).</summary>
+    public async Task<BookingResult> BookAsync(string token, Instant start, string? userTzid, InviteeDetails? invitee,
+        IReadOnlyList<Instant>? stepStarts, CancellationToken ct)
     {
         using var booking = RtsTelemetry.StartBooking();
-        var result = await BookUnmeasuredAsync(token, start, userTzid, invitee, ct);
+        var result = await BookUnmeasuredAsync(token, start, userTzid, invitee, stepStarts, ct);
         booking.Outcome = result switch
         {
             BookingResult.Booked => RtsTelemetry.Outcomes.Booked,
@@ -57,15 +63,30 @@ public sealed partial class BookingCommand(IDbContextFactory<RtsDbContext> dbFac
         return result;
     }
 
-    private async Task<BookingResult> BookUnmeasuredAsync(string token, Instant start, string? userTzid, InviteeDetails? invitee, CancellationToken ct)
+    private async Task<BookingResult> BookUnmeasuredAsync(string token, Instant start, string? userTzid, InviteeDetails? invitee,
+        IReadOnlyList<Instant>? stepStarts, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         // Read outside the transaction only to learn whom to lock; everything that decides is read again under the locks.
         if (await LinkStore.ByTokenAsync(db, token, ct) is not { } first) return new BookingResult.Unknown();
         if (!LinkStatus.IsOpen(first.Link, clock.GetCurrentInstant())) return new BookingResult.NotOpen();
+        var zone = TzdbZones.Find(userTzid);
+        // A sequencing option's later steps are placed by the engine: found here (no lock yet), so that the re-check
+        // covers every step however far apart, and so that the booking below books these steps or nothing.
+        IReadOnlyList<ChosenStep>? expected = null;
+        if (first.Spec.Sequence is not null)
+        {
+            var tentative = await Offers.ChooseAsync(db, cache, first, start, clock.GetCurrentInstant(), zone?.Id ?? first.Link.DisplayTzid, ct);
+            if (tentative?.Sequence is not { } steps || (stepStarts is not null && !steps.Select(s => s.Start).SequenceEqual(stepStarts)))
+            {
+                LogTaken(log, first.Link.Id, start);
+                return new BookingResult.Taken();
+            }
+            expected = steps;
+        }
         // SPEC §13 (a): connected calendars are asked again before any lock is taken; what they hold is stored, so the
         // re-check under the locks below sees it.
-        if (!await connected.RefreshAsync(first.Link.ApplicationId, first.Spec, start, ct))
+        if (!await connected.RefreshAsync(first.Link.ApplicationId, first.Spec, BookingCheck.Span(first.Spec, start, expected), ct))
         {
             LogUnconfirmed(log, first.Link.Id, start);
             return new BookingResult.Unconfirmed();
@@ -82,9 +103,8 @@ public sealed partial class BookingCommand(IDbContextFactory<RtsDbContext> dbFac
         if (!LinkStatus.IsOpen(link, now)) return new BookingResult.NotOpen();
         var loaded = first with { Link = link };
 
-        var zone = TzdbZones.Find(userTzid);
         var offered = await Offers.ChooseAsync(db, cache, loaded, start, now, zone?.Id ?? link.DisplayTzid, ct);
-        if (offered is null)
+        if (offered is null || (expected is not null && !offered.Sequence!.Select(s => s.Start).SequenceEqual(expected.Select(s => s.Start))))
         {
             LogTaken(log, link.Id, start);
             return new BookingResult.Taken();

@@ -17,29 +17,26 @@ public sealed partial class BookingCheck(
     IDbContextFactory<RtsDbContext> dbFactory, CalDavConnections calDav, IcsFeedClient feeds, ConnectionSync sync,
     IOptions<ConnectionOptions> options, IClock clock, ILogger<BookingCheck> logger)
 {
-    /// <summary>Sequencing links: how far past the steps' summed durations the check looks (the gaps between steps are
-    /// not known before the option is chosen).</summary>
-    private static readonly Duration SequenceSlack = Duration.FromDays(1);
-
-    /// <summary>The span a booking at <paramref name="start"/> can be blocked in: its duration with the buffers around it.</summary>
-    public static Interval Span(LinkSpec spec, Instant start)
+    /// <summary>The span a booking can be blocked in: its duration with the buffers around it — for a sequencing link,
+    /// from the first of <paramref name="steps"/> (the option about to be booked, found before any lock) to the last,
+    /// each step with its own buffers, whatever the gaps between them.</summary>
+    public static Interval Span(LinkSpec spec, Instant start, IReadOnlyList<ChosenStep>? steps)
     {
-        if (spec.Sequence is { } sequence)
+        if (spec.Sequence is { } sequence && steps is { Count: > 0 })
         {
-            var reach = sequence.Steps.Max(s => s.Buffer.Reach);
-            return new Interval(start - reach, start + sequence.TotalDuration + reach + SequenceSlack);
+            Duration Reach(ChosenStep step) => sequence.Steps.FirstOrDefault(x => x.SequenceId == step.SequenceId)?.Buffer.Reach ?? Duration.Zero;
+            return new Interval(steps.Min(s => s.Start - Reach(s)), steps.Max(s => s.End + Reach(s)));
         }
         var buffer = spec.Availability?.Buffer.Reach ?? Duration.Zero;
         return new Interval(start - buffer, start + spec.Duration + buffer);
     }
 
-    /// <summary>True when every involved connected calendar answered (and what it holds for the span is stored); false
-    /// when one did not answer in time or refused: the booking cannot be confirmed.</summary>
-    public async Task<bool> RefreshAsync(string applicationId, LinkSpec spec, Instant start, CancellationToken ct)
+    /// <summary>True when every involved connected calendar answered (and what it holds for <paramref name="span"/> is
+    /// stored); false when one did not answer in time or refused: the booking cannot be confirmed.</summary>
+    public async Task<bool> RefreshAsync(string applicationId, LinkSpec spec, Interval span, CancellationToken ct)
     {
         var calendars = await InvolvedAsync(applicationId, spec, ct);
         if (calendars.Count == 0) return true;
-        var span = Span(spec, start);
         var timeout = options.Value.BookingCheckTimeout;
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
         limit.CancelAfter(timeout);

@@ -58,6 +58,44 @@ public sealed class CalDavBookingTests(CalDavServers servers, ConnectionsFixture
         (await EventsInAsync(a.Target)).ShouldBe(1);
     }
 
+    /// <summary>SPEC §13 (a) for a sequencing link: the re-check covers every step of the option, however far after the
+    /// first one a step lies (it looked one day past the summed durations, and booked over an event two days on).</summary>
+    [CalDavTheory]
+    [MemberData(nameof(Servers))]
+    public async Task Book_SequenceWhoseLastStepIsDaysLater_RechecksThatStepToo(string name)
+    {
+        var other = new OtherClient(servers[name]);
+        owned.Add(other);
+        var url = await other.NewCalendarAsync("Work");
+        var api = await factory.CreateApiClientAsync();
+        var (sub, _) = await api.CreateAccountAsync();
+        var calDav = CalendarId(await ConnectCalDavAsync(api, sub, servers[name], url));
+        var local = await api.CreateCalendarAsync(sub, "Local");
+        // Busy from Monday 10:00 to Wednesday 09:00: the second step can only be on Wednesday morning.
+        await api.PutEventAsync(local, new { event_id = "away", summary = "Away", start = "2026-03-23T10:00:00Z", end = "2026-03-25T09:00:00Z", tzid = "Etc/UTC" });
+        string Step(string id, int ordinal) => $$$"""
+            {"sequence_id": "{{{id}}}", "ordinal": {{{ordinal}}}, "required_duration": {"minutes": 60},
+             "participants": [{"members": [{"sub": "{{{sub}}}", "calendar_ids": ["{{{calDav}}}", "{{{local}}}"]}]}],
+             "event": {"event_id": "{{{id}}}", "summary": "Round {{{ordinal}}}"}}
+            """;
+        var reply = await api.PostOkAsync("/v1/real_time_sequencing", $$$"""
+            {"event": {"event_id": "rounds", "summary": "Rounds", "tzid": "Etc/UTC"},
+             "availability": {"sequence": [{{{Step("one", 1)}}}, {{{Step("two", 2)}}}],
+                              "query_periods": [{"start": "2026-03-23T09:00:00Z", "end": "2026-03-25T12:00:00Z"}]},
+             "target_calendars": [{"sub": "{{{sub}}}", "calendar_id": "{{{local}}}"}], "tzid": "Etc/UTC",
+             "redirect_urls": {"completed_url": "https://app.example/done"}}
+            """);
+        var linkUrl = reply["url"]!.GetValue<string>();
+        var token = linkUrl[(linkUrl.LastIndexOf('/') + 1)..];
+        Instant[] shown = [Nine, Instant.FromUtc(2026, 3, 25, 9, 0)];
+        await other.PutAsync(url, "late.ics", Simple("late", "20260325T090000Z", "20260325T100000Z")); // not synced
+
+        (await Booking.BookAsync(token, Nine, null, null, shown, default)).ShouldBeOfType<BookingResult.Taken>();
+
+        (await EventsAsync(api, calDav)).ShouldBe(["late 2026-03-25T09:00:00Z"]);
+        (await EventsInAsync(local)).ShouldBe(1); // "away" only
+    }
+
     [CalDavTheory]
     [MemberData(nameof(Servers))]
     public async Task Book_ServerDownDuringTheCheck_IsUnconfirmed_NothingBooked(string name)
