@@ -115,7 +115,10 @@ public sealed class CalDavConnections(IHttpClientFactory httpClients, IDataProte
 
     /// <summary>Applies one sync's changes to a calendar in the tracked context (the caller saves, in its transaction):
     /// the events of removed and changed objects are deleted, the changed objects' occurrences added — except those of
-    /// objects RtsApp wrote back there itself (<see cref="CalDavWriteBackOutbox.OwnUidsAsync"/>).</summary>
+    /// objects RtsApp wrote back there itself (<see cref="CalDavWriteBackOutbox.OwnUidsAsync"/>): such an object is the
+    /// booking's own event, already stored, and the server's copy is the calendar of record — if someone moved it there,
+    /// the stored event moves with it (its busy time is where the calendar says), and any further occurrence (it was made
+    /// recurring) is stored as synced.</summary>
     public static async Task ApplyAsync(RtsDbContext db, string applicationId, string calendarId, string tzid,
         IReadOnlyList<CalDavObjectEvents> changed, IReadOnlyCollection<string> removed, bool full, Instant now, CancellationToken ct)
     {
@@ -131,11 +134,16 @@ public sealed class CalDavConnections(IHttpClientFactory httpClients, IDataProte
         var added = new List<CalendarEvent>();
         // An event RtsApp wrote back for a booking is that booking's event, already in this calendar: not stored twice.
         var own = await CalDavWriteBackOutbox.OwnUidsAsync(db, calendarId, changed.SelectMany(o => o.Occurrences).Select(o => o.Uid), ct);
+        var followed = new HashSet<string>(StringComparer.Ordinal);
         foreach (var o in changed)
         {
             foreach (var occurrence in o.Occurrences)
             {
-                if (own.Contains(occurrence.Uid)) continue;
+                if (own.TryGetValue(occurrence.Uid, out var bookedEventId) && followed.Add(occurrence.Uid))
+                {
+                    await FollowAsync(db, calendarId, bookedEventId, occurrence, now, ct);
+                    continue;
+                }
                 var eventId = ConnectionSync.EventId(occurrence);
                 if (!seen.Add(eventId)) continue;
                 added.Add(ConnectionSync.NewEvent(applicationId, calendarId, tzid, occurrence, eventId, now, o.Href));
@@ -145,6 +153,19 @@ public sealed class CalDavConnections(IHttpClientFactory httpClients, IDataProte
         foreach (var batch in seen.Chunk(200))
             await db.Events.Where(e => e.CalendarId == calendarId && e.SourceUid != null && batch.Contains(e.EventId)).ExecuteDeleteAsync(ct);
         db.Events.AddRange(added);
+    }
+
+    /// <summary>The booking's stored event takes the time its written-back copy has on the server, when that differs.</summary>
+    private static async Task FollowAsync(RtsDbContext db, string calendarId, string eventId, IcsOccurrence occurrence, Instant now, CancellationToken ct)
+    {
+        var booked = await db.Events.FirstOrDefaultAsync(e => e.CalendarId == calendarId && e.EventId == eventId && e.SourceUid == null, ct);
+        if (booked is null || (booked.Start == occurrence.Start && booked.End == occurrence.End
+                               && booked.StartDate == occurrence.AllDayStart && booked.EndDate == occurrence.AllDayEnd)) return;
+        booked.Start = occurrence.Start;
+        booked.End = occurrence.End;
+        booked.StartDate = occurrence.AllDayStart;
+        booked.EndDate = occurrence.AllDayEnd;
+        booked.UpdatedAt = now;
     }
 
     /// <summary>Syncs every CalDAV calendar of <paramref name="connection"/> from its stored state; the changes, or the

@@ -39,19 +39,20 @@ public static class CalDavWriteBackOutbox
         uid.EndsWith(UidSuffix, StringComparison.Ordinal) && uid.IndexOf('-', StringComparison.Ordinal) is > 0 and var dash ? uid[..dash] : null;
 
     /// <summary>Which of <paramref name="uids"/> are events RtsApp wrote back into <paramref name="calendarId"/> for a
-    /// booking whose own event is still stored there: a sync reading them back must not store that event twice. Costs
-    /// no query unless some UID has the write-back shape.</summary>
-    public static async Task<HashSet<string>> OwnUidsAsync(RtsDbContext db, string calendarId, IEnumerable<string> uids, CancellationToken ct)
+    /// booking whose own event is still stored there, each with that event's <c>event_id</c>: a sync reading them back
+    /// must not store that event twice. Costs no query unless some UID has the write-back shape.</summary>
+    public static async Task<Dictionary<string, string>> OwnUidsAsync(RtsDbContext db, string calendarId, IEnumerable<string> uids, CancellationToken ct)
     {
         var candidates = uids.Where(u => LinkIdOf(u) is not null).Distinct(StringComparer.Ordinal).ToList();
-        var own = new HashSet<string>(StringComparer.Ordinal);
+        var own = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var batch in candidates.Chunk(200))
         {
             var linkIds = batch.Select(u => LinkIdOf(u)!).Distinct().ToList();
-            own.UnionWith(await db.CalDavWriteBacks.AsNoTracking()
+            foreach (var w in await db.CalDavWriteBacks.AsNoTracking()
                 .Where(w => linkIds.Contains(w.LinkId) && w.CalendarId == calendarId && batch.Contains(w.Uid)
                     && db.Events.Any(e => e.CalendarId == calendarId && e.EventId == w.EventId && e.SourceUid == null))
-                .Select(w => w.Uid).ToListAsync(ct));
+                .Select(w => new { w.Uid, w.EventId }).ToListAsync(ct))
+                own[w.Uid] = w.EventId;
         }
         return own;
     }

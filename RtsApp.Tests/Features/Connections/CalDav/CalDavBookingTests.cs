@@ -178,6 +178,34 @@ public sealed class CalDavBookingTests(CalDavServers servers, ConnectionsFixture
         (await EventsAsync(a.Api, a.CalDavCalendar)).ShouldBe(["Interview 2026-03-23T09:00:00Z", "marker 2026-03-23T14:00:00Z"]);
     }
 
+    /// <summary>The written-back event is the calendar's: moved there by its owner, the booking's stored event follows at
+    /// the next sync, so the new time is busy and the old one free (it stayed busy at the old time and the new one was
+    /// offered and booked twice).</summary>
+    [CalDavTheory]
+    [MemberData(nameof(Servers))]
+    public async Task WriteBack_MovedOnTheServer_TheBookingsEventFollows(string name)
+    {
+        var a = await ArrangeWriteBackAsync(name);
+        (await Booking.BookAsync(a.Token, Nine, null, default)).ShouldBeOfType<BookingResult.Booked>();
+        var row = await Eventually.HoldsAsync(() => WriteBackAsync(a.LinkId), w => w.Status == "delivered", "the event was written to the server");
+        var objectName = row.Href!.TrimEnd('/')[(row.Href!.TrimEnd('/').LastIndexOf('/') + 1)..];
+        await a.Other.PutAsync(a.Url, Uri.UnescapeDataString(objectName), Simple(row.Uid, "20260323T100000Z", "20260323T103000Z").Replace("SUMMARY:" + row.Uid, "SUMMARY:Interview", StringComparison.Ordinal));
+
+        await SyncNowAsync(a.Api, a.ConnectionId);
+        await Eventually.HoldsAsync(() => EventsAsync(a.Api, a.CalDavCalendar), e => e.SequenceEqual(["Interview 2026-03-23T10:00:00Z"]), "the booking's event moved");
+
+        (await BusyAsync(a.Api, a.CalDavCalendar)).ShouldBe(["2026-03-23T10:00:00Z/2026-03-23T10:30:00Z"]);
+        (await a.Other.CountObjectsWithUidAsync(a.Url, row.Uid)).ShouldBe(1);
+        var sub = (await a.Api.GetOkAsync("/v1/calendar_connections/" + a.ConnectionId))["calendar_connection"]!["sub"]!.GetValue<string>();
+        async Task<string> SecondLinkAsync()
+        {
+            var url = (await a.Api.PostOkAsync("/v1/real_time_scheduling", ConnectionsApiTests.LinkBody(sub, a.Target, [a.CalDavCalendar]).ToJsonString()))["url"]!.GetValue<string>();
+            return url[(url.LastIndexOf('/') + 1)..];
+        }
+        (await Booking.BookAsync(await SecondLinkAsync(), Ten, null, default)).ShouldBeOfType<BookingResult.Taken>();
+        (await Booking.BookAsync(await SecondLinkAsync(), Nine, null, default)).ShouldBeOfType<BookingResult.Booked>();
+    }
+
     /// <summary>A link that reads a local calendar and books into the connected CalDAV calendar (SPEC §13 (c)).</summary>
     private Task<Arranged> ArrangeWriteBackAsync(string name, RtsAppFactory? app = null) => ArrangeAsync(name, app ?? factory, writeBack: true);
 
