@@ -38,7 +38,14 @@ public static class ValidationRules
 
     /// <summary>No control characters (CR, LF, NUL, …): ids and names end up in headers, logs and calendar files.</summary>
     public static IRuleBuilderOptions<T, string?> NoControlCharacters<T>(this IRuleBuilder<T, string?> rule) =>
-        rule.Must(s => s is null || !s.Any(char.IsControl)).WithMessage("must not contain control characters");
+        rule.Must(s => s is null || !HasControlCharacters(s, multiline: false)).WithMessage("must not contain control characters");
+
+    /// <summary>Whether <paramref name="text"/> holds a control character a plain-text field may not: any at all in a
+    /// one-line field; in a multi-line one (line breaks made LF by <see cref="Lines"/>), any but line feed and tab.</summary>
+    public static bool HasControlCharacters(string text, bool multiline) => text.Any(c => char.IsControl(c) && !(multiline && c is '\n' or '\t'));
+
+    /// <summary>Multi-line plain text as it is kept: a browser's CRLF line breaks made LF.</summary>
+    public static string Lines(string text) => text.Replace("\r\n", "\n", StringComparison.Ordinal);
 }
 
 /// <summary>Reads a field the validator has already proven present. Used only where a validated request becomes its

@@ -410,8 +410,8 @@ public sealed class LinksApiTests(RtsAppFactory factory) : IClassFixture<RtsAppF
 
     [Theory]
     [InlineData("Closed.\u0007")]
-    [InlineData("Line one\nline two")]
     [InlineData("\u001b[31mred")]
+    [InlineData("Back\bspace")]
     public async Task Disable_MessageWithAControlCharacter_Is422(string message)
     {
         var w = await World();
@@ -419,6 +419,17 @@ public sealed class LinksApiTests(RtsAppFactory factory) : IClassFixture<RtsAppF
         Key(await ErrorsAsync(await w.Api.PostAsync($"/v1/real_time_scheduling/{link.Id}/disable", new { display_message = message })),
             "display_message").ShouldBe("errors.invalid");
         (await w.StatusOfAsync(link.Id)).ShouldBe("open");
+    }
+
+    /// <summary>The message is plain text of several lines if need be (the dashboard's field is a textarea, whose line
+    /// breaks a browser sends as CRLF): kept with LF line breaks.</summary>
+    [Fact]
+    public async Task Disable_MessageOfSeveralLines_IsKeptWithLfLineBreaks()
+    {
+        var w = await World();
+        var link = await w.CreateAsync(w.Scheduling());
+        var reply = await w.Api.PostOkAsync($"/v1/real_time_scheduling/{link.Id}/disable", new { display_message = "The role is filled.\r\n\tThank you!" });
+        reply["real_time_scheduling"]!["display_message"]!.GetValue<string>().ShouldBe("The role is filled.\n\tThank you!");
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using RtsApp.Features.Links;
+using RtsApp.Infrastructure;
 
 namespace RtsApp.Features.Booking;
 
@@ -33,14 +34,14 @@ public static partial class InviteeForm
 
     private static string? Field(string? raw, InviteeField field, int max, bool required, bool multiline, List<InviteeError> errors)
     {
-        var value = raw?.Replace("\r\n", "\n", StringComparison.Ordinal).Trim();
+        var value = raw is null ? null : ValidationRules.Lines(raw).Trim();
         if (string.IsNullOrEmpty(value))
         {
             if (required) errors.Add(new InviteeError(field, InviteeProblem.Required));
             return null;
         }
         if (value.Length > max) errors.Add(new InviteeError(field, InviteeProblem.TooLong, max));
-        else if (value.Any(c => char.IsControl(c) && !(multiline && c is '\n' or '\t')))
+        else if (ValidationRules.HasControlCharacters(value, multiline))
             errors.Add(new InviteeError(field, InviteeProblem.ControlCharacters));
         return value;
     }

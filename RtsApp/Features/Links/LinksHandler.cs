@@ -64,10 +64,11 @@ public sealed class LinksHandler(IDbContextFactory<RtsDbContext> dbFactory, IDat
     public async Task<(LinkView? View, ApiError? Error)> DisableAsync(string applicationId, string id, string? message, string baseUrl, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(message)) return (null, ApiError.RequiredField("display_message"));
+        message = ValidationRules.Lines(message);
         if (message.Length > LinkLimits.MaxDisplayMessage)
             return (null, ApiError.Unprocessable("display_message", ApiError.Invalid, $"must be at most {LinkLimits.MaxDisplayMessage} characters"));
-        if (message.Any(char.IsControl))
-            return (null, ApiError.Unprocessable("display_message", ApiError.Invalid, "must not contain control characters"));
+        if (ValidationRules.HasControlCharacters(message, multiline: true))
+            return (null, ApiError.Unprocessable("display_message", ApiError.Invalid, "must not contain control characters other than line breaks and tabs"));
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var now = clock.GetCurrentInstant();
         // Conditional, so that a booking committing at the same moment wins or loses cleanly.
