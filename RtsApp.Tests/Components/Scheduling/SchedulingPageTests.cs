@@ -193,6 +193,26 @@ public sealed class SchedulingPageTests(RtsAppFactory factory) : IClassFixture<R
             ["tech-round 2026-03-23T09:00:00Z", "busy 2026-03-23T10:00:00Z", "culture-round 2026-03-23T10:30:00Z"], ignoreOrder: true);
     }
 
+    /// <summary>HEAD (link checkers, chat previews) answers as GET would but is no person seeing the page: it does not
+    /// send no_times_displayed; the first GET does.</summary>
+    [Fact]
+    public async Task Head_OfALinkWithNoTimes_SendsNoCallback_GetDoes()
+    {
+        var link = await LinkAsync((body, _) => body["callback_urls"] = new JsonObject { ["no_times_displayed_url"] = "https://app.example/none" });
+        await BusyAsync(link, "2026-03-23T00:00:00Z", "2026-03-25T00:00:00Z");
+        async Task<int> DeliveriesAsync()
+        {
+            await using var db = factory.Db();
+            return db.CallbackDeliveries.Count(d => d.LinkId == link.Id);
+        }
+
+        (await http.SendAsync(new HttpRequestMessage(HttpMethod.Head, link.Path))).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await DeliveriesAsync()).ShouldBe(0);
+
+        (await http.GetAsync(link.Path)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await DeliveriesAsync()).ShouldBe(1);
+    }
+
     [Fact]
     public async Task PickingATimeNoLongerOffered_SaysSo_AndShowsTheTimes()
     {

@@ -25,23 +25,26 @@ public sealed record LinkPage(
 /// booked event's calendar file. Booking itself is <see cref="BookingCommand"/>.</summary>
 public sealed class LinkPages(IDbContextFactory<RtsDbContext> dbFactory, BusyTimeCache cache, IClock clock)
 {
+    public Task<LinkPage?> GetPageAsync(string token, CancellationToken ct) => GetPageAsync(token, seen: true, ct);
+
     /// <summary>The page for <paramref name="token"/>, or null for an unknown one. A page of an open link that offers no
-    /// time at all queues the no_times_displayed callback, once per link.</summary>
-    public async Task<LinkPage?> GetPageAsync(string token, CancellationToken ct)
+    /// time at all, <paramref name="seen"/> by a person (not a HEAD request, which link checkers and chat previews send),
+    /// queues the no_times_displayed callback, once per link.</summary>
+    public async Task<LinkPage?> GetPageAsync(string token, bool seen, CancellationToken ct)
     {
         using var render = RtsTelemetry.StartPageRender();
-        var page = await LoadPageAsync(token, ct);
+        var page = await LoadPageAsync(token, seen, ct);
         render.Outcome = page?.Status ?? RtsTelemetry.Outcomes.NotFound;
         return page;
     }
 
-    private async Task<LinkPage?> LoadPageAsync(string token, CancellationToken ct)
+    private async Task<LinkPage?> LoadPageAsync(string token, bool seen, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         if (await LinkStore.ByTokenAsync(db, token, ct) is not { } loaded) return null;
         var now = clock.GetCurrentInstant();
         var page = await PageAsync(db, loaded, token, now, ct);
-        if (page.Status == LinkStatuses.Open && page.Times.Count == 0 && loaded.Spec.Callbacks.NoTimesDisplayed is { } url)
+        if (seen && page.Status == LinkStatuses.Open && page.Times.Count == 0 && loaded.Spec.Callbacks.NoTimesDisplayed is { } url)
             await QueueOnceAsync(db, loaded.Link, l => l.NoTimesDisplayedAt, CallbackKinds.NoTimesDisplayed, url, now, ct);
         return page;
     }
