@@ -101,4 +101,17 @@ public sealed class PublicAddressGuardTests
         PublicAddressGuard.CheckUrl(url, allowPrivateNetworks: false).ShouldNotBeNull();
         PublicAddressGuard.CheckUrl(url, allowPrivateNetworks: true).ShouldBeNull();
     }
+
+    /// <summary>Redirects and hrefs a client sending secrets may follow: http and https only, never https down to http.</summary>
+    [Theory]
+    [InlineData("https://cal.example/a/", "/b/", "https://cal.example/b/")]
+    [InlineData("https://cal.example/a/", "c.ics", "https://cal.example/a/c.ics")]
+    [InlineData("http://cal.example/a/", "https://other.example/b", "https://other.example/b")]
+    [InlineData("http://cal.example/a/", "http://other.example/b", "http://other.example/b")]
+    [InlineData("https://cal.example/a/", "http://cal.example/b", null)]
+    [InlineData("https://cal.example/a/", "ftp://cal.example/b", null)]
+    [InlineData("http://cal.example/a/", "file:///etc/passwd", null)]
+    [InlineData("http://cal.example/a/", "data:text/calendar,BEGIN", null)]
+    public void Follow_OnlyHttpOrHttps_NeverDownToHttp(string from, string location, string? expected) =>
+        (PublicAddressGuard.Follow(new Uri(from), new Uri(location, UriKind.RelativeOrAbsolute))?.AbsoluteUri).ShouldBe(expected);
 }

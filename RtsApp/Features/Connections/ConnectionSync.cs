@@ -142,6 +142,7 @@ public sealed partial class ConnectionSync(
             return;
         }
         var events = 0;
+        var revived = 0;
         var stored = calendars.Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
         var found = changes.Select(c => c.Calendar).Where(c => !stored.Contains(c.Id)).ToList();
         if (found.Count > 0)
@@ -159,13 +160,18 @@ public sealed partial class ConnectionSync(
             await db.Calendars.Where(c => c.Id == calendar.Id)
                 .ExecuteUpdateAsync(s => s.SetProperty(c => c.SyncState, state).SetProperty(c => c.Deleted, deleted), stop);
             if (deleted && !calendar.Deleted) LogCalendarGone(connection.Id, calendar.Id);
-            if (!deleted && calendar.Deleted && await CalDavWriteBackOutbox.ReviveAsync(db, calendar.Id, now, stop) is > 0 and var revived)
-                LogWriteBacksRevived(connection.Id, calendar.Id, revived);
+            // Not only when this sync finds it back: a write-back the worker failed as "gone" while this run marked the
+            // calendar present (it reads the flag without a lock) is revived by the next one.
+            if (!deleted && await CalDavWriteBackOutbox.ReviveAsync(db, calendar.Id, now, stop) is > 0 and var count)
+            {
+                revived += count;
+                LogWriteBacksRevived(connection.Id, calendar.Id, count);
+            }
             events += objects.Sum(o => o.Occurrences.Count);
         }
         await db.SaveChangesAsync(stop);
         await tx.CommitAsync(stop);
-        CalDavWriteBackOutbox.Signal.Notify();
+        if (revived > 0) CalDavWriteBackOutbox.Signal.Notify();
         LogSynced(connection.Id, events, skipped);
     }
 
@@ -231,7 +237,7 @@ public sealed partial class ConnectionSync(
     [LoggerMessage(LogLevel.Information, "Connection {ConnectionId}: {Count} calendars found on the server that it did not have yet")]
     private partial void LogCalendarsFound(string connectionId, int count);
 
-    [LoggerMessage(LogLevel.Information, "Connection {ConnectionId}: calendar {CalendarId} is back on the server; {Count} write-backs that failed while it was gone are due again")]
+    [LoggerMessage(LogLevel.Information, "Connection {ConnectionId}: calendar {CalendarId} is on the server; {Count} write-backs that failed while it was gone are due again")]
     private partial void LogWriteBacksRevived(string connectionId, string calendarId, int count);
 
     [LoggerMessage(LogLevel.Information, "Connection {ConnectionId}: calendar {CalendarId} no longer exists on the server; its synced events are removed")]

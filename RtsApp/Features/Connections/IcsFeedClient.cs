@@ -44,7 +44,7 @@ public sealed class IcsFeedClient(IHttpClientFactory httpClients, IOptions<Conne
                 if (IsRedirect(response.StatusCode) && response.Headers.Location is { } location)
                 {
                     if (redirects == MaxRedirects) return FeedDownload.Failed($"more than {MaxRedirects} redirects");
-                    if (Redirect(target, location) is not { } next)
+                    if (PublicAddressGuard.Follow(target, location) is not { } next)
                         return FeedDownload.Failed("refused: the feed redirects to a URL that is not http or https (or from https to http)");
                     if (PublicAddressGuard.CheckUrl(next.AbsoluteUri, AllowPrivateNetworks) is { } refusedRedirect)
                         return FeedDownload.Failed($"refused: the URL it redirects to {refusedRedirect}");
@@ -70,7 +70,7 @@ public sealed class IcsFeedClient(IHttpClientFactory httpClients, IOptions<Conne
             var reason = PublicAddressGuard.Describe(e);
             return FeedDownload.Failed(reason.StartsWith("refused", StringComparison.Ordinal) ? reason : "unreachable: " + reason);
         }
-        catch (Exception e) when (e is UriFormatException or NotSupportedException or InvalidOperationException)
+        catch (Exception e) when (e is UriFormatException or NotSupportedException or InvalidOperationException and not ObjectDisposedException)
         {
             // Whatever else a URL or a server's answer can make the HTTP stack refuse is the feed's failure, not ours.
             return FeedDownload.Failed("unreachable: " + e.Message);
@@ -89,16 +89,6 @@ public sealed class IcsFeedClient(IHttpClientFactory httpClients, IOptions<Conne
 
     private static bool IsRedirect(HttpStatusCode status) => status is HttpStatusCode.MovedPermanently or HttpStatusCode.Found
         or HttpStatusCode.SeeOther or HttpStatusCode.TemporaryRedirect or HttpStatusCode.PermanentRedirect;
-
-    /// <summary>Where a redirect from <paramref name="from"/> leads (a relative Location resolved against it): only http and
-    /// https, and never from https down to http; null otherwise. Redirects are followed here, not by the handler, which
-    /// would follow them to any scheme.</summary>
-    internal static Uri? Redirect(Uri from, Uri location)
-    {
-        if (!location.IsAbsoluteUri && !Uri.TryCreate(from, location, out location!)) return null;
-        if (location.Scheme != Uri.UriSchemeHttp && location.Scheme != Uri.UriSchemeHttps) return null;
-        return from.Scheme == Uri.UriSchemeHttps && location.Scheme == Uri.UriSchemeHttp ? null : location;
-    }
 
     private static readonly string TooLarge = $"the feed is larger than {ConnectionOptions.MaxFeedBytes / (1024 * 1024)} MiB";
 

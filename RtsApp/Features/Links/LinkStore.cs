@@ -20,13 +20,15 @@ public static class LinkStore
     public static LoadedLink? Load(SchedulingLink link) => Read(link) is { } spec ? new LoadedLink(link, spec) : null;
 
     /// <summary>The id of an open link of <paramref name="applicationId"/> whose spec <paramref name="uses"/> something —
-    /// a calendar, a rule — named <paramref name="name"/>; null when none does. Only links whose stored spec mentions the
-    /// name are read. What the answer stops (deleting that thing) is refused with <c>errors.in_use</c>.</summary>
+    /// a calendar, a rule — named <paramref name="name"/>; null when none does. Only links whose stored spec holds the name
+    /// as a JSON string are read (ids are plain ASCII, never escaped there). What the answer stops (deleting that thing)
+    /// is refused with <c>errors.in_use</c>.</summary>
     public static async Task<string?> OpenLinkUsingAsync(RtsDbContext db, string applicationId, string name, Func<LinkSpec, bool> uses,
         NodaTime.Instant now, CancellationToken ct)
     {
+        var quoted = JsonSerializer.Serialize(name, ApiJson.Options);
         var candidates = await db.Links.AsNoTracking()
-            .Where(l => l.ApplicationId == applicationId && l.Status == LinkStatuses.Open && l.ExpiresAt > now && l.SpecJson.Contains(name))
+            .Where(l => l.ApplicationId == applicationId && l.Status == LinkStatuses.Open && l.ExpiresAt > now && l.SpecJson.Contains(quoted))
             .ToListAsync(ct);
         return candidates.FirstOrDefault(l => Read(l) is { } spec && uses(spec))?.Id;
     }

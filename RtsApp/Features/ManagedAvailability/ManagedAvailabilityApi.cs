@@ -104,6 +104,7 @@ public static class ManagedAvailabilityApi
         if (!DeleteBody(http, sub).TryGet(out var request, out var bad)) return bad;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         if (!(await AccountAsync(db, caller, request.Sub, ct)).TryGet(out var account, out var error)) return error;
+        if (!await db.AvailabilityRules.AnyAsync(r => r.AccountId == account && r.RuleId == availabilityRuleId, ct)) return RuleNotFound();
         if (await Links.LinkStore.OpenLinkUsingAsync(db, caller.ApplicationId, availabilityRuleId, spec => spec.Groups.SelectMany(g => g.Members)
                 .Any(m => m.Sub == account && m.ManagedAvailability && m.AvailabilityRuleIds?.Contains(availabilityRuleId) == true),
                 clock.GetCurrentInstant(), ct) is { } linkId)

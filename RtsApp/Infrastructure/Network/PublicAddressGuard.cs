@@ -127,6 +127,16 @@ public static class PublicAddressGuard
         ConnectCallback = ConnectCallback(allowPrivateNetworks),
     };
 
+    /// <summary>Where a redirect or an href from <paramref name="from"/> leads (<paramref name="location"/> relative to it or
+    /// absolute), when a client that sends secrets (credentials, a feed's token in its URL) may go there: only http and
+    /// https, and never from https down to http. Null otherwise. The address rule still applies when connecting.</summary>
+    public static Uri? Follow(Uri from, Uri location)
+    {
+        if (!location.IsAbsoluteUri && !Uri.TryCreate(from, location, out location!)) return null;
+        if (location.Scheme != Uri.UriSchemeHttp && location.Scheme != Uri.UriSchemeHttps) return null;
+        return from.Scheme == Uri.UriSchemeHttps && location.Scheme == Uri.UriSchemeHttp ? null : location;
+    }
+
     /// <summary>A short reason for a failed request: the guard's refusal when it refused, else the error's own words.</summary>
     public static string Describe(HttpRequestException e) =>
         RefusalOf(e) ?? (e.InnerException is { } inner ? $"{e.Message} {inner.Message}" : e.Message);

@@ -166,6 +166,21 @@ public sealed class CalDavClientTests(CalDavServers servers) : IDisposable
         result.Failure.Reason.ShouldStartWith("the server named a URL this client cannot use: ");
     }
 
+    /// <summary>Hrefs are followed with the credentials: never from https down to http — except the server's own host
+    /// named over http (a server behind a TLS proxy), which is taken on its https address.</summary>
+    [Theory]
+    [InlineData("https://cal.example/dav/", "/dav/principal/", "https://cal.example/dav/principal/")]
+    [InlineData("https://cal.example/dav/", "http://cal.example/dav/principal/", "https://cal.example/dav/principal/")]
+    [InlineData("https://cal.example:8443/dav/", "http://cal.example/dav/home/", "https://cal.example:8443/dav/home/")]
+    [InlineData("http://cal.example/dav/", "https://cal.example/dav/home/", "https://cal.example/dav/home/")]
+    [InlineData("https://cal.example/dav/", "http://other.example/dav/", null)]
+    [InlineData("https://cal.example/dav/", "http://cal.example:8080/dav/", null)]
+    public void Resolve_NeverDownToHttp_ButTheServersOwnHostIsTakenOnHttps(string baseUrl, string href, string? expected)
+    {
+        if (expected is null) Should.Throw<Exception>(() => CalDavClient.Resolve(new Uri(baseUrl), href)).Message.ShouldStartWith("the server named a URL");
+        else CalDavClient.Resolve(new Uri(baseUrl), href).AbsoluteUri.ShouldBe(expected);
+    }
+
     [Fact]
     public async Task Discover_MultistatusWithDtd_IsNotReadAtAll()
     {

@@ -75,8 +75,9 @@ public sealed partial class CalDavClient(HttpClient http, CalDavCredentials cred
             return new CalDavDiscovery(principal, homeUrl, calendars);
         });
 
-    /// <summary>Where <c>/.well-known/caldav</c> leads (RFC 6764 §5), following up to five redirects on the same host;
-    /// null when the server has no such entry point.</summary>
+    /// <summary>Where <c>/.well-known/caldav</c> leads (RFC 6764 §5), following up to five redirects on the same host
+    /// (never from https down to http: the credentials go with every request); null when the server has no such entry
+    /// point.</summary>
     private async Task<Uri?> WellKnownAsync(Uri server, CancellationToken cancel)
     {
         var url = new Uri(server, "/.well-known/caldav");
@@ -87,8 +88,7 @@ public sealed partial class CalDavClient(HttpClient http, CalDavCredentials cred
             var code = (int)response.StatusCode;
             if (code == 207) return url;
             if (code is < 300 or > 399 || response.Headers.Location is not { } location) return null;
-            var next = new Uri(url, location);
-            if (!string.Equals(next.Host, url.Host, StringComparison.OrdinalIgnoreCase)) return null;
+            if (PublicAddressGuard.Follow(url, location) is not { } next || !string.Equals(next.Host, url.Host, StringComparison.OrdinalIgnoreCase)) return null;
             url = next;
         }
         return null;
@@ -103,7 +103,7 @@ public sealed partial class CalDavClient(HttpClient http, CalDavCredentials cred
         ThrowIfUnauthorized(response, discovery: true);
         if ((int)response.StatusCode != 207) return null;
         var multistatus = ReadMultistatus(TryLoad(await ReadBodyAsync(response, cancel)));
-        var own = multistatus?.Responses.FirstOrDefault(r => SamePath(Resolve(url, r.Href), url)) ?? (multistatus?.Responses.Count > 0 ? multistatus.Responses[0] : null);
+        var own = multistatus?.Responses.FirstOrDefault(r => SamePath(PathOf(url, r.Href), url.AbsolutePath)) ?? (multistatus?.Responses.Count > 0 ? multistatus.Responses[0] : null);
         if (own is null) return null;
         var isPrincipal = own.Prop(Dav + "resourcetype")?.Element(Dav + "principal") is not null;
         return own.Prop(Dav + "current-user-principal") is not null || isPrincipal || IsCalendar(own) ? (own, url) : null;
@@ -406,7 +406,7 @@ public sealed partial class CalDavClient(HttpClient http, CalDavCredentials cred
         {
             throw Fail(CalDavFailureKind.Unreachable, $"unreachable: {Describe(e)}");
         }
-        catch (Exception e) when (e is UriFormatException or NotSupportedException or InvalidOperationException)
+        catch (Exception e) when (e is UriFormatException or NotSupportedException or InvalidOperationException and not ObjectDisposedException)
         {
             throw Fail(CalDavFailureKind.Unreachable, $"unreachable: {e.Message}");
         }
@@ -504,18 +504,29 @@ public sealed partial class CalDavClient(HttpClient http, CalDavCredentials cred
 
     // ---- URLs -----------------------------------------------------------------------------------------------------
 
-    /// <summary>An href the server gave, resolved against the URL it came from. Only http and https, and never from https
-    /// down to http (the credentials go with every request); anything else fails the call as a server this client cannot
-    /// use, rather than reaching the HTTP stack (which throws on other schemes and on unparsable hosts).</summary>
-    private static Uri Resolve(Uri baseUrl, string href) =>
-        Uri.TryCreate(baseUrl, href, out var url) && (url.Scheme == Uri.UriSchemeHttps || (url.Scheme == Uri.UriSchemeHttp && baseUrl.Scheme == Uri.UriSchemeHttp))
-            ? url
+    /// <summary>An href the server gave, resolved against the URL it came from, to be sent a request: only http and https,
+    /// and never from https down to http (<see cref="PublicAddressGuard.Follow"/>: the credentials go with every request);
+    /// anything else fails the call as a server this client cannot use, rather than reaching the HTTP stack (which
+    /// throws on other schemes and on unparsable hosts). An absolute http href for the https server's own host (a
+    /// server behind a TLS proxy that does not know it is) is taken on the server's https address.</summary>
+    internal static Uri Resolve(Uri baseUrl, string href)
+    {
+        if (Uri.TryCreate(baseUrl, href, out var url) && url.Scheme == Uri.UriSchemeHttp && baseUrl.Scheme == Uri.UriSchemeHttps
+            && string.Equals(url.Host, baseUrl.Host, StringComparison.OrdinalIgnoreCase) && url.IsDefaultPort)
+            url = new UriBuilder(url) { Scheme = Uri.UriSchemeHttps, Port = baseUrl.Port }.Uri;
+        return url is not null && PublicAddressGuard.Follow(baseUrl, url) is { } usable
+            ? usable
+            : throw Fail(CalDavFailureKind.Rejected, $"the server named a URL this client cannot use: {(href.Length > 100 ? href[..100] + "…" : href)}");
+    }
+
+    /// <summary>The key an object is known by: the absolute path of its href, resolved against the collection. Only the
+    /// path is kept, so the href's scheme does not matter (a proxied server may name its objects with http URLs).</summary>
+    private static string PathOf(Uri collection, string href) =>
+        Uri.TryCreate(collection, href, out var url)
+            ? url.AbsolutePath
             : throw Fail(CalDavFailureKind.Rejected, $"the server named a URL this client cannot use: {(href.Length > 100 ? href[..100] + "…" : href)}");
 
-    /// <summary>The key an object is known by: the absolute path of its href, resolved against the collection.</summary>
-    private static string PathOf(Uri collection, string href) => Resolve(collection, href).AbsolutePath;
-
-    private static bool SamePath(Uri a, Uri b) => a.AbsolutePath.TrimEnd('/') == b.AbsolutePath.TrimEnd('/');
+    private static bool SamePath(string a, string b) => a.TrimEnd('/') == b.TrimEnd('/');
 
     private static Uri EnsureSlash(Uri url) =>
         url.AbsolutePath.EndsWith('/') ? url : new UriBuilder(url) { Path = url.AbsolutePath + "/" }.Uri;
