@@ -28,13 +28,13 @@ public static class ValidationRules
         where TChild : class =>
         rule.SetValidator((IValidator<TChild?>)validator);
 
-    public static readonly string WebUrlMessage = $"must be an absolute http or https URL of at most {WebUrls.MaxLength} characters, without control characters";
+    public static readonly string WebUrlMessage = $"must be an absolute http or https URL of at most {WebUrls.MaxLength} characters (once non-ASCII characters are encoded), without control characters";
 
     /// <summary>An absolute http(s) URL that <see cref="WebUrls.Normalize"/> stores (CR/LF refused, an IDN host made
     /// punycode), of at most <see cref="WebUrls.MaxLength"/> characters: where the service sends a person's browser, in
     /// a <c>Location</c> header that must stay within what browsers and proxies take.</summary>
     public static IRuleBuilderOptions<T, string?> WebUrl<T>(this IRuleBuilder<T, string?> rule) =>
-        rule.Must(u => u?.Length <= WebUrls.MaxLength && WebUrls.Normalize(u) is not null).WithMessage(WebUrlMessage);
+        rule.Must(u => u?.Length <= WebUrls.MaxLength && WebUrls.Normalize(u) is { Length: <= WebUrls.MaxLength }).WithMessage(WebUrlMessage);
 
     /// <summary>No control characters (CR, LF, NUL, …): ids and names end up in headers, logs and calendar files.</summary>
     public static IRuleBuilderOptions<T, string?> NoControlCharacters<T>(this IRuleBuilder<T, string?> rule) =>

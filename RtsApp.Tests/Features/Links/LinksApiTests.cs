@@ -131,6 +131,8 @@ public sealed class LinksApiTests(RtsAppFactory factory) : IClassFixture<RtsAppF
         { "set redirect_urls.completed_url https://app.example/" + new string('d', 2030), "redirect_urls.completed_url", "errors.invalid" },
         { "set oauth.redirect_uri https://app.example/" + new string('r', 2030), "oauth.redirect_uri", "errors.invalid" },
         { "set oauth.state " + new string('s', 1025), "oauth.state", "errors.invalid" },
+        { "set oauth.state " + new string('é', 200), "oauth.state", "errors.invalid" }, // 1,200 characters encoded
+        { "set redirect_urls.completed_url https://app.example/" + new string('ü', 400), "redirect_urls.completed_url", "errors.invalid" },
         { "set callback_url javascript:alert(1)", "callback_url", "errors.invalid" },
         { "set callback_url http://127.0.0.1/cb", "callback_url", "errors.invalid" },
         { "set callback_urls.completed_url http://10.1.2.3/cb", "callback_urls.completed_url", "errors.invalid" },

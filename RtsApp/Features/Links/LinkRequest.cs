@@ -195,8 +195,9 @@ public sealed class LinkRequestValidator : AbstractValidator<LinkRequest>
         // RtsApp extension: both redirects are optional; without either the person lands on the confirmation page.
         RuleFor(x => x.Oauth == null ? null : x.Oauth.RedirectUri).WebUrl().When(x => !string.IsNullOrEmpty(x.Oauth?.RedirectUri))
             .OverridePropertyName("oauth.redirect_uri");
-        RuleFor(x => x.Oauth == null ? null : x.Oauth.State).MaximumLength(LinkLimits.MaxOAuthState)
-            .WithMessage($"must be at most {LinkLimits.MaxOAuthState} characters").OverridePropertyName("oauth.state");
+        RuleFor(x => x.Oauth == null ? null : x.Oauth.State)
+            .Must(s => s is null || (s.Length <= LinkLimits.MaxOAuthState && Uri.EscapeDataString(s).Length <= LinkLimits.MaxOAuthState))
+            .WithMessage($"must be at most {LinkLimits.MaxOAuthState} characters once URL-encoded").OverridePropertyName("oauth.state");
         RuleFor(x => x.RedirectUrls == null ? null : x.RedirectUrls.CompletedUrl).WebUrl().When(x => !string.IsNullOrEmpty(x.RedirectUrls?.CompletedUrl))
             .OverridePropertyName("redirect_urls.completed_url");
         foreach (var (get, name) in new (Func<LinkRequest, string?>, string)[]
