@@ -213,6 +213,23 @@ public sealed class SchedulingPageTests(RtsAppFactory factory) : IClassFixture<R
         (await DeliveriesAsync()).ShouldBe(1);
     }
 
+    /// <summary>A confirm form with a valid token posted to a link that does not exist: the not-found page (404), re-run
+    /// as a GET, not the error a POST into that page would raise.</summary>
+    [Fact]
+    public async Task Confirm_PostedToAnUnknownLink_IsTheNotFoundPage()
+    {
+        var link = await LinkAsync();
+        var doc = await Html.GetAsync(http, link.Path + "?start=2026-03-23T10:00:00Z");
+        var form = doc.QuerySelector("form:has(button[data-action=confirm])")!;
+        form.SetAttribute("action", "/rts/no-such-token");
+
+        var response = await Html.SubmitAsync(http, form);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        (await response.Content.ReadAsStringAsync()).ShouldContain("This link does not exist");
+        (await StatusAsync(link)).ShouldBe("open");
+    }
+
     [Fact]
     public async Task PickingATimeNoLongerOffered_SaysSo_AndShowsTheTimes()
     {
