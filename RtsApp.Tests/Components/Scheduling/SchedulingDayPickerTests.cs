@@ -85,6 +85,23 @@ public sealed class SchedulingDayPickerTests(RtsAppFactory factory) : IClassFixt
         zoneForm.QuerySelector("input[name=day]")!.GetAttribute("value").ShouldBe("2026-03-24");
     }
 
+    /// <summary>Sydney's clocks go back at 03:00 on 5 April 2026: 02:00–03:00 happens twice. The two 02:00s are told apart
+    /// by their offsets; times around them show no offset.</summary>
+    [Fact]
+    public async Task TimesInTheHourTheClocksGoBack_ShowTheirOffset()
+    {
+        var link = await LinkAsync(RoundTheClock("2026-04-04T14:00:00Z", "2026-04-04T18:00:00Z"));
+        var doc = await Html.GetAsync(http, link.Path + "?tz=Australia/Sydney&day=2026-04-05");
+
+        var buttons = doc.QuerySelectorAll("button[data-slot-start]").ToDictionary(b => b.GetAttribute("data-slot-start")!, b => b.TextContent);
+        buttons["2026-04-04T14:30:00Z"].ShouldEndWith("01:30"); // before: UTC+11, not ambiguous
+        buttons["2026-04-04T15:00:00Z"].ShouldEndWith("02:00 (UTC+11:00)");
+        buttons["2026-04-04T16:00:00Z"].ShouldEndWith("02:00 (UTC+10:00)");
+        buttons["2026-04-04T16:30:00Z"].ShouldEndWith("02:30 (UTC+10:00)");
+        buttons["2026-04-04T17:00:00Z"].ShouldEndWith("03:00");
+        buttons.Values.Select(t => t.Trim()).Distinct().Count().ShouldBe(buttons.Count); // no two buttons read alike
+    }
+
     [Fact]
     public async Task SequencingOptions_ArePerDayOfTheirFirstStep()
     {

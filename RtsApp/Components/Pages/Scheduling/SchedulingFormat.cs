@@ -56,7 +56,15 @@ public sealed class SchedulingFormat
     public string ShortDay(Instant i) => shortDayPattern.Format(Date(i));
     public string Month(YearMonth m) => monthPattern.Format(m);
     public string Time(Instant i) => TimeIn(i, Zone);
-    public string TimeIn(Instant i, DateTimeZone zone) => clock.Format(i.InZone(zone).TimeOfDay);
+
+    /// <summary>The wall-clock time; in the hour a zone's clocks go back, which happens twice, with its offset ("02:30
+    /// (UTC+11:00)", then "02:30 (UTC+10:00)") so the two are told apart.</summary>
+    public string TimeIn(Instant i, DateTimeZone zone)
+    {
+        var local = i.InZone(zone);
+        var time = clock.Format(local.TimeOfDay);
+        return zone.MapLocal(local.LocalDateTime).Count > 1 ? $"{time} ({Offset(local.Offset)})" : time;
+    }
 
     /// <summary>"09:00 – 09:30", or with the end's day when the range crosses midnight.</summary>
     public string Range(Instant start, Instant end) =>
