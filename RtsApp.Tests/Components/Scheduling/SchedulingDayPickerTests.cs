@@ -93,13 +93,18 @@ public sealed class SchedulingDayPickerTests(RtsAppFactory factory) : IClassFixt
         var link = await LinkAsync(RoundTheClock("2026-04-04T14:00:00Z", "2026-04-04T18:00:00Z"));
         var doc = await Html.GetAsync(http, link.Path + "?tz=Australia/Sydney&day=2026-04-05");
 
-        var buttons = doc.QuerySelectorAll("button[data-slot-start]").ToDictionary(b => b.GetAttribute("data-slot-start")!, b => b.TextContent);
+        var buttons = doc.QuerySelectorAll("button[data-slot-start]").ToDictionary(b => b.GetAttribute("data-slot-start")!,
+            b => string.Join(" ", b.TextContent.Split(default(char[]), StringSplitOptions.RemoveEmptyEntries)));
         buttons["2026-04-04T14:30:00Z"].ShouldEndWith("01:30"); // before: UTC+11, not ambiguous
-        buttons["2026-04-04T15:00:00Z"].ShouldEndWith("02:00 (UTC+11:00)");
-        buttons["2026-04-04T16:00:00Z"].ShouldEndWith("02:00 (UTC+10:00)");
-        buttons["2026-04-04T16:30:00Z"].ShouldEndWith("02:30 (UTC+10:00)");
+        buttons["2026-04-04T15:00:00Z"].ShouldEndWith("02:00 UTC+11:00");
+        buttons["2026-04-04T16:00:00Z"].ShouldEndWith("02:00 UTC+10:00");
+        buttons["2026-04-04T16:30:00Z"].ShouldEndWith("02:30 UTC+10:00");
         buttons["2026-04-04T17:00:00Z"].ShouldEndWith("03:00");
-        buttons.Values.Select(t => t.Trim()).Distinct().Count().ShouldBe(buttons.Count); // no two buttons read alike
+        buttons.Values.Distinct().Count().ShouldBe(buttons.Count); // no two buttons read alike
+        doc.QuerySelector("button[data-slot-start='2026-04-04T16:00:00Z'] .time-offset")!.TextContent.ShouldBe("UTC+10:00");
+        // The confirm step names the offset too.
+        var confirm = await Html.GetAsync(http, link.Path + "?tz=Australia/Sydney&start=2026-04-04T16:00:00Z");
+        confirm.QuerySelector(".chosen-time")!.TextContent.ShouldContain("02:00 (UTC+10:00) – 02:30 (UTC+10:00)");
     }
 
     [Fact]

@@ -59,11 +59,22 @@ public sealed class SchedulingFormat
 
     /// <summary>The wall-clock time; in the hour a zone's clocks go back, which happens twice, with its offset ("02:30
     /// (UTC+11:00)", then "02:30 (UTC+10:00)") so the two are told apart.</summary>
-    public string TimeIn(Instant i, DateTimeZone zone)
+    public string TimeIn(Instant i, DateTimeZone zone) =>
+        RepeatedOffset(i, zone) is { } offset ? $"{Clock(i, zone)} ({offset})" : Clock(i, zone);
+
+    /// <summary>The wall-clock time alone, in the shown zone.</summary>
+    public string Clock(Instant i) => Clock(i, Zone);
+
+    private string Clock(Instant i, DateTimeZone zone) => clock.Format(i.InZone(zone).TimeOfDay);
+
+    /// <summary>"UTC+11:00" when the wall-clock time of <paramref name="i"/> happens twice that night (the clocks go back),
+    /// else null.</summary>
+    public string? RepeatedOffset(Instant i) => RepeatedOffset(i, Zone);
+
+    private static string? RepeatedOffset(Instant i, DateTimeZone zone)
     {
         var local = i.InZone(zone);
-        var time = clock.Format(local.TimeOfDay);
-        return zone.MapLocal(local.LocalDateTime).Count > 1 ? $"{time} ({Offset(local.Offset)})" : time;
+        return zone.MapLocal(local.LocalDateTime).Count > 1 ? Offset(local.Offset) : null;
     }
 
     /// <summary>"09:00 – 09:30", or with the end's day when the range crosses midnight.</summary>
