@@ -186,6 +186,12 @@ public sealed class SchedulingPageTests(RtsAppFactory factory) : IClassFixture<R
         (await StatusAsync(link)).ShouldBe("open");
         (await EventsAsync(link)).Select(e => e!["event_id"]!.ToString()).ShouldBe(["busy"]);
 
+        // A confirm form without its steps (from before they were sent, or tampered with) books nothing either.
+        var fresh = await Html.GetAsync(http, link.Path + "?start=2026-03-23T09:00:00Z&tz=Etc/UTC");
+        var stepless = await Html.SubmitAsync(http, fresh.QuerySelector("form:has(button[data-action=confirm])")!, "Confirm.Steps");
+        (await Html.ParseAsync(stepless)).QuerySelector("[role=status]")!.TextContent.ShouldContain("just taken");
+        (await StatusAsync(link)).ShouldBe("open");
+
         // The option as it is now (09:00 and 10:30), confirmed from a fresh page, books those times.
         var again = await Html.GetAsync(http, link.Path + "?start=2026-03-23T09:00:00Z&tz=Etc/UTC");
         (await Html.SubmitAsync(http, again.QuerySelector("form:has(button[data-action=confirm])")!)).StatusCode.ShouldBe(HttpStatusCode.SeeOther);

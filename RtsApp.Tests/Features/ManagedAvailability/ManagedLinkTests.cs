@@ -88,6 +88,31 @@ public sealed class ManagedLinkTests(RtsAppFactory factory) : IClassFixture<RtsA
         ((int)(await link.Api.SendAsync(HttpMethod.Delete, $"/v1/availability_rules/hours?sub={link.Sub}")).StatusCode).ShouldBe(202);
     }
 
+    /// <summary>A link naming a rule and the rule's deletion, sent at once: one of the two sees the other (both take the
+    /// account's lock), so never both succeed — an open link naming a rule that is gone.</summary>
+    [Fact]
+    public async Task DeleteRule_AndALinkNamingIt_AtOnce_NeverBothSucceed()
+    {
+        var link = await ManagedLinkAsync();
+        for (var i = 0; i < 40; i++)
+        {
+            var rule = JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(ManagedAvailabilityApiTests.Rule($"race{i}")))!.AsObject();
+            rule["sub"] = link.Sub;
+            await link.Api.PostOkAsync("/v1/availability_rules", rule.ToJsonString());
+            var create = link.Api.PostAsync("/v1/real_time_scheduling", $$$"""
+                {"event": {"event_id": "race{{{i}}}", "summary": "Race", "tzid": "Europe/London"},
+                 "availability": {"participants": [{"members": [{"sub": "{{{link.Sub}}}", "managed_availability": true, "availability_rule_ids": ["race{{{i}}}"]}]}],
+                                  "required_duration": {"minutes": 30}, "query_periods": {{{SchedulingLinks.Periods.ToJsonString()}}}},
+                 "target_calendars": [{"sub": "{{{link.Sub}}}", "calendar_id": "{{{link.CalendarId}}}"}], "tzid": "Europe/London",
+                 "redirect_urls": {"completed_url": "https://app.example/done"}}
+                """);
+            var delete = link.Api.SendAsync(HttpMethod.Delete, $"/v1/availability_rules/race{i}?sub={link.Sub}");
+            var (created, deleted) = ((int)(await create).StatusCode, (int)(await delete).StatusCode);
+            (created == 200 && deleted == 202).ShouldBeFalse($"try {i}: the link was created and its rule deleted");
+            (created == 200 ? deleted == 422 : created == 422 && deleted == 202).ShouldBeTrue($"try {i}: {created} / {deleted}");
+        }
+    }
+
     [Fact]
     public async Task LinkCreation_WithUnknownRuleId_Is422()
     {

@@ -93,9 +93,7 @@ public sealed partial class BookingCommand(IDbContextFactory<RtsDbContext> dbFac
         }
 
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        foreach (var sub in first.Spec.InvolvedAccounts)
-            await db.Accounts.Where(a => a.Id == sub && a.ApplicationId == first.Link.ApplicationId)
-                .ExecuteUpdateAsync(s => s.SetProperty(a => a.BookingVersion, a => a.BookingVersion + 1), ct);
+        await AccountLocks.LockAsync(db, first.Link.ApplicationId, first.Spec.InvolvedAccounts, ct);
         await CalendarLocks.LockAsync(db, first.Spec.TargetCalendars.Select(t => t.CalendarId), ct);
 
         var now = clock.GetCurrentInstant();

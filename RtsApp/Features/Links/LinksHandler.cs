@@ -20,6 +20,12 @@ public sealed class LinksHandler(IDbContextFactory<RtsDbContext> dbFactory, IDat
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         if (await CheckTargetsAsync(db, applicationId, spec, ct) is { } badTarget) return (null, badTarget);
+        // Members whose rules are named by id: their accounts are locked as a rule's deletion locks them, and the rules
+        // checked under that lock, so that a rule deleted meanwhile is either seen gone here or sees this link there.
+        var namingRules = spec.Groups.SelectMany(g => g.Members).Where(m => m.ManagedAvailability && m.AvailabilityRuleIds is { Count: > 0 })
+            .Select(m => m.Sub).ToList();
+        await using var tx = namingRules.Count > 0 ? await db.Database.BeginTransactionAsync(ct) : null;
+        await AccountLocks.LockAsync(db, applicationId, namingRules, ct);
         // The same member check the page's loader makes, without loading anyone's events.
         var caller = new Caller(applicationId, null);
         var memberError = spec.Sequence is { } sequence
@@ -49,6 +55,7 @@ public sealed class LinksHandler(IDbContextFactory<RtsDbContext> dbFactory, IDat
         db.Links.Add(link);
         db.LinkEventClaims.AddRange(Claims(link, spec));
         await db.SaveChangesAsync(ct);
+        if (tx is not null) await tx.CommitAsync(ct);
         var url = LinkUrls.Absolute(baseUrl, token);
         return (new LinkCreatedReply(url, LinkViews.View(link, spec, url, now)), null);
     }

@@ -104,13 +104,17 @@ public static class ManagedAvailabilityApi
         if (!DeleteBody(http, sub).TryGet(out var request, out var bad)) return bad;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         if (!(await AccountAsync(db, caller, request.Sub, ct)).TryGet(out var account, out var error)) return error;
+        // Under the account's lock, which a link naming this rule takes to check it exists: one of the two sees the other.
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await AccountLocks.LockAsync(db, caller.ApplicationId, [account], ct);
         if (!await db.AvailabilityRules.AnyAsync(r => r.AccountId == account && r.RuleId == availabilityRuleId, ct)) return RuleNotFound();
         if (await Links.LinkStore.OpenLinkUsingAsync(db, caller.ApplicationId, availabilityRuleId, spec => spec.Groups.SelectMany(g => g.Members)
                 .Any(m => m.Sub == account && m.ManagedAvailability && m.AvailabilityRuleIds?.Contains(availabilityRuleId) == true),
                 clock.GetCurrentInstant(), ct) is { } linkId)
             return ApiError.Unprocessable("availability_rule_id", ApiError.InUse, $"the open link {linkId} names this rule");
-        var deleted = await db.AvailabilityRules.Where(r => r.AccountId == account && r.RuleId == availabilityRuleId).ExecuteDeleteAsync(ct);
-        return deleted == 0 ? RuleNotFound() : TypedResults.Accepted((string?)null);
+        await db.AvailabilityRules.Where(r => r.AccountId == account && r.RuleId == availabilityRuleId).ExecuteDeleteAsync(ct);
+        await tx.CommitAsync(ct);
+        return TypedResults.Accepted((string?)null);
     }
 
     public static async Task<Results<Accepted, ApiError>> UpsertPeriod(
