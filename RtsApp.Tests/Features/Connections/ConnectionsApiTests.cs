@@ -251,6 +251,26 @@ public sealed class ConnectionsApiTests(ConnectionsFixture fixture) : IClassFixt
         (await FreeAsync("hours")).ShouldBe(["2026-03-23T09:00:00Z–2026-03-23T10:00:00Z", "2026-03-23T11:00:00Z–2026-03-23T12:00:00Z"]);
     }
 
+    /// <summary>A link reading a connection's calendar and the connection's deletion, sent at once: one of the two sees
+    /// the other (both take the account's lock), so never both succeed — an open link reading a calendar that is gone.</summary>
+    [Fact]
+    public async Task Delete_AndALinkReadingItsCalendar_AtOnce_NeverBothSucceed()
+    {
+        var api = await factory.CreateApiClientAsync();
+        var (sub, _) = await api.CreateAccountAsync();
+        var local = await api.CreateCalendarAsync(sub, "Local");
+        for (var i = 0; i < 30; i++)
+        {
+            var connection = await ConnectAsync(api, sub, feeds.Add(TwoEventsAndABrokenOne).Url);
+            var body = LinkBody(sub, target: local, memberCalendars: [CalendarId(connection)]);
+            body["event"]!["event_id"] = $"race{i}";
+            var create = api.PostAsync("/v1/real_time_scheduling", body.ToJsonString());
+            var delete = api.SendAsync(HttpMethod.Delete, "/v1/calendar_connections/" + Id(connection));
+            var (created, deleted) = ((int)(await create).StatusCode, (int)(await delete).StatusCode);
+            (created == 200 ? deleted == 422 : created == 422 && deleted == 202).ShouldBeTrue($"try {i}: link {created}, deletion {deleted}");
+        }
+    }
+
     /// <summary>A link for <paramref name="sub"/> on Monday 23 March 09:00–11:00Z, booking into <paramref name="target"/>.</summary>
     internal static JsonObject LinkBody(string sub, string target, string[]? memberCalendars)
     {

@@ -214,9 +214,12 @@ public sealed class ConnectionsHandler(
         var connection = await Visible(db, caller).FirstOrDefaultAsync(c => c.Id == id, ct);
         if (connection is null) return NotFound();
         var calendarIds = await db.Calendars.Where(c => c.ConnectionId == id).Select(c => c.Id).ToListAsync(ct);
+        // Under the account's lock, which a link naming one of these calendars takes to check it exists (LinksHandler):
+        // one of the two sees the other.
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await AccountLocks.LockAsync(db, connection.ApplicationId, [connection.AccountId], ct);
         if (await OpenLinkUsingAsync(db, connection.ApplicationId, calendarIds, ct) is { } linkId)
             return ApiError.Unprocessable("connection_id", ApiError.InUse, $"the open link {linkId} uses one of this connection's calendars");
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
         await CalendarLocks.LockConnectionAsync(db, id, ct);
         await db.Events.Where(e => calendarIds.Contains(e.CalendarId)).ExecuteDeleteAsync(ct);
         await db.Calendars.Where(c => c.ConnectionId == id).ExecuteDeleteAsync(ct);

@@ -19,13 +19,16 @@ public sealed class LinksHandler(IDbContextFactory<RtsDbContext> dbFactory, IDat
         if (!request.Parse(sequencing, callbackOptions.AllowPrivateNetworks).TryGet(out var spec, out var invalid)) return (null, invalid);
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
+        // The accounts whose calendars or rules the link names by id are locked as deleting a connection or a rule locks
+        // them, and what is named is checked under that lock: a calendar or rule deleted meanwhile is either seen gone
+        // here or sees this link there (errors.in_use).
+        var naming = spec.TargetCalendars.Select(t => t.Sub)
+            .Concat(spec.Groups.SelectMany(g => g.Members)
+                .Where(m => m.CalendarIds.Count > 0 || (m.ManagedAvailability && m.AvailabilityRuleIds is { Count: > 0 })).Select(m => m.Sub))
+            .ToList();
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await AccountLocks.LockAsync(db, applicationId, naming, ct);
         if (await CheckTargetsAsync(db, applicationId, spec, ct) is { } badTarget) return (null, badTarget);
-        // Members whose rules are named by id: their accounts are locked as a rule's deletion locks them, and the rules
-        // checked under that lock, so that a rule deleted meanwhile is either seen gone here or sees this link there.
-        var namingRules = spec.Groups.SelectMany(g => g.Members).Where(m => m.ManagedAvailability && m.AvailabilityRuleIds is { Count: > 0 })
-            .Select(m => m.Sub).ToList();
-        await using var tx = namingRules.Count > 0 ? await db.Database.BeginTransactionAsync(ct) : null;
-        await AccountLocks.LockAsync(db, applicationId, namingRules, ct);
         // The same member check the page's loader makes, without loading anyone's events.
         var caller = new Caller(applicationId, null);
         var memberError = spec.Sequence is { } sequence
@@ -55,7 +58,7 @@ public sealed class LinksHandler(IDbContextFactory<RtsDbContext> dbFactory, IDat
         db.Links.Add(link);
         db.LinkEventClaims.AddRange(Claims(link, spec));
         await db.SaveChangesAsync(ct);
-        if (tx is not null) await tx.CommitAsync(ct);
+        await tx.CommitAsync(ct);
         var url = LinkUrls.Absolute(baseUrl, token);
         return (new LinkCreatedReply(url, LinkViews.View(link, spec, url, now)), null);
     }
