@@ -134,6 +134,9 @@ public sealed class CalDavConnections(IHttpClientFactory httpClients, IDataProte
         var added = new List<CalendarEvent>();
         // An event RtsApp wrote back for a booking is that booking's event, already in this calendar: not stored twice.
         var own = await CalDavWriteBackOutbox.OwnUidsAsync(db, calendarId, changed.SelectMany(o => o.Occurrences).Select(o => o.Uid), ct);
+        var ownEventIds = own.Values.ToList();
+        var booked = own.Count == 0 ? [] : await db.Events
+            .Where(e => e.CalendarId == calendarId && e.SourceUid == null && ownEventIds.Contains(e.EventId)).ToDictionaryAsync(e => e.EventId, ct);
         var followed = new HashSet<string>(StringComparer.Ordinal);
         foreach (var o in changed)
         {
@@ -141,7 +144,7 @@ public sealed class CalDavConnections(IHttpClientFactory httpClients, IDataProte
             {
                 if (own.TryGetValue(occurrence.Uid, out var bookedEventId) && followed.Add(occurrence.Uid))
                 {
-                    await FollowAsync(db, calendarId, bookedEventId, occurrence, now, ct);
+                    if (booked.TryGetValue(bookedEventId, out var ev)) Follow(ev, occurrence, now);
                     continue;
                 }
                 var eventId = ConnectionSync.EventId(occurrence);
@@ -155,12 +158,12 @@ public sealed class CalDavConnections(IHttpClientFactory httpClients, IDataProte
         db.Events.AddRange(added);
     }
 
-    /// <summary>The booking's stored event takes the time its written-back copy has on the server, when that differs.</summary>
-    private static async Task FollowAsync(RtsDbContext db, string calendarId, string eventId, IcsOccurrence occurrence, Instant now, CancellationToken ct)
+    /// <summary>The booking's stored event (tracked) takes the time its written-back copy has on the server, when that
+    /// differs.</summary>
+    private static void Follow(CalendarEvent booked, IcsOccurrence occurrence, Instant now)
     {
-        var booked = await db.Events.FirstOrDefaultAsync(e => e.CalendarId == calendarId && e.EventId == eventId && e.SourceUid == null, ct);
-        if (booked is null || (booked.Start == occurrence.Start && booked.End == occurrence.End
-                               && booked.StartDate == occurrence.AllDayStart && booked.EndDate == occurrence.AllDayEnd)) return;
+        if (booked.Start == occurrence.Start && booked.End == occurrence.End
+            && booked.StartDate == occurrence.AllDayStart && booked.EndDate == occurrence.AllDayEnd) return;
         booked.Start = occurrence.Start;
         booked.End = occurrence.End;
         booked.StartDate = occurrence.AllDayStart;

@@ -70,7 +70,7 @@ public sealed class IcsFeedClient(IHttpClientFactory httpClients, IOptions<Conne
             var reason = PublicAddressGuard.Describe(e);
             return FeedDownload.Failed(reason.StartsWith("refused", StringComparison.Ordinal) ? reason : "unreachable: " + reason);
         }
-        catch (Exception e) when (e is UriFormatException or NotSupportedException or InvalidOperationException and not ObjectDisposedException)
+        catch (Exception e) when (PublicAddressGuard.IsRefusedRequest(e))
         {
             // Whatever else a URL or a server's answer can make the HTTP stack refuse is the feed's failure, not ours.
             return FeedDownload.Failed("unreachable: " + e.Message);

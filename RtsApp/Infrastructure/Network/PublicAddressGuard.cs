@@ -137,6 +137,12 @@ public static class PublicAddressGuard
         return from.Scheme == Uri.UriSchemeHttps && location.Scheme == Uri.UriSchemeHttp ? null : location;
     }
 
+    /// <summary>What else the HTTP stack throws for a URL or an answer it will not handle (an unparsable host, a scheme it
+    /// does not speak, a request it cannot build): the remote end's failure, reported as unreachable. Not a disposed
+    /// object, which is a fault of ours.</summary>
+    public static bool IsRefusedRequest(Exception e) =>
+        e is UriFormatException or NotSupportedException or InvalidOperationException and not ObjectDisposedException;
+
     /// <summary>A short reason for a failed request: the guard's refusal when it refused, else the error's own words.</summary>
     public static string Describe(HttpRequestException e) =>
         RefusalOf(e) ?? (e.InnerException is { } inner ? $"{e.Message} {inner.Message}" : e.Message);

@@ -406,7 +406,7 @@ public sealed partial class CalDavClient(HttpClient http, CalDavCredentials cred
         {
             throw Fail(CalDavFailureKind.Unreachable, $"unreachable: {Describe(e)}");
         }
-        catch (Exception e) when (e is UriFormatException or NotSupportedException or InvalidOperationException and not ObjectDisposedException)
+        catch (Exception e) when (PublicAddressGuard.IsRefusedRequest(e))
         {
             throw Fail(CalDavFailureKind.Unreachable, $"unreachable: {e.Message}");
         }
@@ -516,7 +516,7 @@ public sealed partial class CalDavClient(HttpClient http, CalDavCredentials cred
             url = new UriBuilder(url) { Scheme = Uri.UriSchemeHttps, Port = baseUrl.Port }.Uri;
         return url is not null && PublicAddressGuard.Follow(baseUrl, url) is { } usable
             ? usable
-            : throw Fail(CalDavFailureKind.Rejected, $"the server named a URL this client cannot use: {(href.Length > 100 ? href[..100] + "…" : href)}");
+            : throw Unusable(href);
     }
 
     /// <summary>The key an object is known by: the absolute path of its href, resolved against the collection. Only the
@@ -524,7 +524,10 @@ public sealed partial class CalDavClient(HttpClient http, CalDavCredentials cred
     private static string PathOf(Uri collection, string href) =>
         Uri.TryCreate(collection, href, out var url)
             ? url.AbsolutePath
-            : throw Fail(CalDavFailureKind.Rejected, $"the server named a URL this client cannot use: {(href.Length > 100 ? href[..100] + "…" : href)}");
+            : throw Unusable(href);
+
+    private static CalDavFailureException Unusable(string href) =>
+        Fail(CalDavFailureKind.Rejected, $"the server named a URL this client cannot use: {(href.Length > 100 ? href[..100] + "…" : href)}");
 
     private static bool SamePath(string a, string b) => a.TrimEnd('/') == b.TrimEnd('/');
 
